@@ -1,0 +1,266 @@
+//! Command-line front end: argument definitions, dispatch, exit codes. The
+//! work itself is done by the library; [`render`] turns its answers into
+//! text for people.
+
+mod progress;
+mod render;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use newsdex::{dates, index_corpus, index_exists, IndexOptions, NewsIndex, SearchRequest, SortOrder};
+
+const DEFAULT_CORPUS: &str = "corpus";
+const DEFAULT_INDEX: &str = "index";
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success (files that were skipped are reported, not fatal)
+  1  the work failed: unreadable corpus, missing or broken index, I/O error
+  2  usage error: bad option, malformed query, invalid date";
+
+/// Search engine for news archives: index a folder of articles, then search
+/// it with ranked, highlighted results filtered by date and by the people,
+/// organisations and places the articles mention.
+#[derive(Debug, Parser)]
+#[command(name = "newsdex", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the index from a corpus directory (replaces what it held).
+    ///
+    /// Every `.txt` file below CORPUS is read as one article: an optional
+    /// ` date YYYY-MM-DD ` header, then the text, paragraphs separated by
+    /// blank lines. The title is the first paragraph when it is short,
+    /// otherwise the first sentence.
+    #[command(after_help = EXIT_CODES)]
+    Index(IndexArgs),
+    /// Search the index.
+    ///
+    /// All terms are required; "quoted phrases" match in order;
+    /// `title:word`, `body:word`, `person:"Kim Jong Un"`, `org:kcna` and
+    /// `place:japan` search one field. Examples:
+    ///
+    ///   newsdex search "ballistic missile"
+    ///
+    ///   newsdex search "crude oil" --since 1987-03-01 --until 1987-03-31 --sort date
+    ///
+    ///   newsdex search missile --person "Kim Jong Un" --place Japan --json
+    #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
+    Search(SearchArgs),
+    /// Show what an index holds: counts, date range, size, top entities.
+    #[command(after_help = EXIT_CODES)]
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct IndexLocation {
+    /// Index directory [default: ./index]
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
+}
+
+impl IndexLocation {
+    fn path(&self) -> &Path {
+        self.index.as_deref().unwrap_or(Path::new(DEFAULT_INDEX))
+    }
+}
+
+#[derive(Debug, Args)]
+struct IndexArgs {
+    /// Directory of articles to index.
+    #[arg(default_value = DEFAULT_CORPUS)]
+    corpus: PathBuf,
+    #[command(flatten)]
+    location: IndexLocation,
+    /// Print the run summary (with every skipped file) as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Indexing threads [default: one per core]
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Memory for tantivy's indexing buffers, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    memory_mb: usize,
+    /// Skip files larger than this, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 32)]
+    max_file_mb: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Sort {
+    /// Best match first (BM25, title matches weigh double).
+    Relevance,
+    /// Newest first; undated articles last.
+    Date,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// What to search for ("*" for every article).
+    query: String,
+    #[command(flatten)]
+    location: IndexLocation,
+    /// Only articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Only articles mentioning this person (repeatable: all must match).
+    #[arg(long, value_name = "NAME")]
+    person: Vec<String>,
+    /// Only articles mentioning this organisation (repeatable).
+    #[arg(long, value_name = "NAME")]
+    org: Vec<String>,
+    /// Only articles mentioning this place (repeatable).
+    #[arg(long, value_name = "NAME")]
+    place: Vec<String>,
+    /// Result order.
+    #[arg(long, value_enum, default_value = "relevance")]
+    sort: Sort,
+    /// Number of results to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    limit: u32,
+    /// Number of results to skip (for paging).
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+    /// Print the response as JSON (the contract documented in README.md).
+    #[arg(long)]
+    json: bool,
+    /// Highlight matches with colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    #[command(flatten)]
+    location: IndexLocation,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs a parsed command line and returns the process exit status.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Index(a) => cmd_index(a),
+        Command::Search(a) => cmd_search(a),
+        Command::Stats(a) => cmd_stats(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("newsdex: {err:#}");
+            let usage = err
+                .downcast_ref::<newsdex::Error>()
+                .is_some_and(newsdex::Error::is_usage);
+            if usage {
+                2
+            } else {
+                1
+            }
+        }
+    }
+}
+
+fn cmd_index(a: IndexArgs) -> Result<i32> {
+    let opts = IndexOptions {
+        memory_budget: a.memory_mb * 1024 * 1024,
+        threads: a.threads.unwrap_or(0),
+        max_file_bytes: a.max_file_mb * 1024 * 1024,
+        ..IndexOptions::default()
+    };
+    let bar = progress::Bar::new();
+    let summary = index_corpus(&a.corpus, a.location.path(), &opts, &bar)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        eprintln!("{}", render::index_summary(&summary));
+    }
+    Ok(0)
+}
+
+/// Builds the default index from the default corpus when neither exists
+/// yet, so that a first `newsdex search` in a checkout just works.
+fn ensure_default_index(location: &IndexLocation) -> Result<()> {
+    if location.index.is_some() || index_exists(Path::new(DEFAULT_INDEX)) {
+        return Ok(());
+    }
+    let corpus = Path::new(DEFAULT_CORPUS);
+    if !corpus.is_dir() {
+        return Ok(());
+    }
+    eprintln!("newsdex: no index at ./{DEFAULT_INDEX} yet; building it from ./{DEFAULT_CORPUS} first");
+    let summary = index_corpus(
+        corpus,
+        Path::new(DEFAULT_INDEX),
+        &IndexOptions::default(),
+        &progress::Bar::new(),
+    )
+    .context("building the default index")?;
+    eprintln!("{}", render::index_summary(&summary));
+    Ok(())
+}
+
+fn cmd_search(a: SearchArgs) -> Result<i32> {
+    ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let mut req = SearchRequest::new(a.query.clone())
+        .sort(match a.sort {
+            Sort::Relevance => SortOrder::Relevance,
+            Sort::Date => SortOrder::Date,
+        })
+        .limit(a.limit as usize)
+        .offset(a.offset as usize);
+    if let Some(s) = &a.since {
+        req = req.since(dates::parse_user_date("--since", s)?);
+    }
+    if let Some(u) = &a.until {
+        req = req.until(dates::parse_user_date("--until", u)?);
+    }
+    req.person = a.person;
+    req.org = a.org;
+    req.place = a.place;
+    let response = index.search(&req)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &response)?;
+        writeln!(out)?;
+    } else {
+        let color = match a.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        render::search_response(&mut out, &response, req.offset, color)?;
+    }
+    Ok(0)
+}
+
+fn cmd_stats(a: StatsArgs) -> Result<i32> {
+    let index = NewsIndex::open(a.location.path())?;
+    let stats = index.stats()?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &stats)?;
+        writeln!(out)?;
+    } else {
+        render::stats(&mut out, index.path(), &stats)?;
+    }
+    Ok(0)
+}

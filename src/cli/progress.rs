@@ -1,0 +1,48 @@
+//! A progress bar on stderr (hidden when stderr is not a terminal), fed by
+//! the library's [`Progress`] callbacks.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use newsdex::Progress;
+
+pub struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    pub fn new() -> Bar {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        Bar { bar }
+    }
+}
+
+impl Progress for Bar {
+    fn phase(&self, name: &'static str, total: Option<u64>) {
+        match total {
+            Some(total) => {
+                self.bar.set_length(total);
+                self.bar.set_position(0);
+                self.bar.set_style(
+                    ProgressStyle::with_template(
+                        "{msg:>10} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
+                );
+            }
+            None => {
+                self.bar
+                    .set_style(ProgressStyle::with_template("{msg:>10} {spinner}").expect("valid template"));
+                self.bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        }
+        self.bar.set_message(name);
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

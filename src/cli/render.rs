@@ -1,0 +1,177 @@
+//! Text output for people: search hits, facets, stats, run summaries.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use indicatif::HumanBytes;
+use newsdex::{EntityKind, FacetCount, IndexStats, IndexSummary, SearchResponse};
+
+const BOLD: &str = "\x1b[1m";
+const MARK: &str = "\x1b[1;33m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+fn paint(s: &str, style: &str, color: bool) -> String {
+    if color {
+        format!("{style}{s}{RESET}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn kind_label(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "People",
+        EntityKind::Org => "Organisations",
+        EntityKind::Place => "Places",
+    }
+}
+
+fn facet_line(values: &[FacetCount]) -> String {
+    values
+        .iter()
+        .map(|f| format!("{} ({})", f.value, f.count))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The snippet with its highlights marked.
+fn marked_snippet(snippet: &str, highlights: &[[usize; 2]], color: bool) -> String {
+    if !color {
+        return snippet.to_string();
+    }
+    let mut out = String::with_capacity(snippet.len() + highlights.len() * 10);
+    let mut at = 0;
+    for &[a, b] in highlights {
+        if a < at || b > snippet.len() || !snippet.is_char_boundary(a) || !snippet.is_char_boundary(b) {
+            continue;
+        }
+        out.push_str(&snippet[at..a]);
+        out.push_str(&paint(&snippet[a..b], MARK, true));
+        at = b;
+    }
+    out.push_str(&snippet[at..]);
+    out
+}
+
+pub fn search_response(
+    out: &mut impl Write,
+    r: &SearchResponse,
+    offset: usize,
+    color: bool,
+) -> io::Result<()> {
+    let noun = if r.total == 1 { "article" } else { "articles" };
+    writeln!(
+        out,
+        "{} {noun} match {:?} ({:.1} ms)",
+        r.total, r.query, r.took_ms
+    )?;
+    if r.hits.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    for (i, hit) in r.hits.iter().enumerate() {
+        let date = hit.date.as_deref().unwrap_or("undated");
+        writeln!(
+            out,
+            "{:>3}. {}  {}",
+            offset + i + 1,
+            paint(&hit.title, BOLD, color),
+            paint(date, DIM, color)
+        )?;
+        writeln!(
+            out,
+            "     {}",
+            marked_snippet(&hit.snippet, &hit.highlights, color)
+        )?;
+        let mut meta = vec![hit.path.clone()];
+        for kind in EntityKind::ALL {
+            let names = hit.entities.of_kind(kind);
+            if !names.is_empty() {
+                let shown: Vec<&str> = names.iter().take(4).map(String::as_str).collect();
+                meta.push(format!(
+                    "{}: {}",
+                    kind_label(kind).to_lowercase(),
+                    shown.join(", ")
+                ));
+            }
+        }
+        writeln!(out, "     {}", paint(&meta.join(" · "), DIM, color))?;
+        writeln!(out)?;
+    }
+    for kind in EntityKind::ALL {
+        let values = r.facets.of_kind(kind);
+        if !values.is_empty() {
+            writeln!(
+                out,
+                "{}: {}",
+                paint(kind_label(kind), BOLD, color),
+                facet_line(values)
+            )?;
+        }
+    }
+    if !r.facets.month.is_empty() {
+        writeln!(
+            out,
+            "{}: {}",
+            paint("Months", BOLD, color),
+            facet_line(&r.facets.month)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn stats(out: &mut impl Write, path: &Path, s: &IndexStats) -> io::Result<()> {
+    writeln!(
+        out,
+        "Index:     {} ({}, {} segments)",
+        path.display(),
+        HumanBytes(s.index_bytes),
+        s.segments
+    )?;
+    writeln!(out, "Articles:  {} ({} undated)", s.articles, s.undated)?;
+    match (&s.first_date, &s.last_date) {
+        (Some(a), Some(b)) => writeln!(out, "Dates:     {a} … {b}")?,
+        _ => writeln!(out, "Dates:     none")?,
+    }
+    for kind in EntityKind::ALL {
+        writeln!(
+            out,
+            "{:<15}{}",
+            format!("{}:", kind_label(kind)),
+            facet_line(s.top.of_kind(kind))
+        )?;
+    }
+    Ok(())
+}
+
+pub fn index_summary(s: &IndexSummary) -> String {
+    let mut line = format!(
+        "Indexed {} articles from {} files ({}) in {:.2} s, {:.1} MB/s",
+        s.articles,
+        s.files,
+        HumanBytes(s.bytes),
+        s.seconds,
+        s.mb_per_sec
+    );
+    let skipped: u64 = s.skipped_by_reason.values().sum();
+    if skipped > 0 {
+        let reasons: Vec<String> = s
+            .skipped_by_reason
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        line.push_str(&format!("; skipped {skipped} ({})", reasons.join(", ")));
+        for sk in s.skipped.iter().take(5) {
+            let at = sk.line.map(|l| format!(":{l}")).unwrap_or_default();
+            line.push_str(&format!("\n  skipped {}{at}: {}", sk.path, sk.reason));
+        }
+        if s.skipped.len() > 5 {
+            line.push_str(&format!("\n  … and {} more (see --json)", s.skipped.len() - 5));
+        }
+    }
+    if s.ignored > 0 {
+        line.push_str(&format!("; {} non-article files ignored", s.ignored));
+    }
+    line
+}

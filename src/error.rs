@@ -1,0 +1,72 @@
+//! Typed errors of the library. Each variant says what failed and where, so the
+//! binary can print it as-is and pick an exit code from its kind.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No index exists at the given location.
+    #[error("no newsdex index at {path} (build one with `newsdex index CORPUS --index {path}`)")]
+    IndexNotFound { path: PathBuf },
+
+    /// The index was written by an incompatible version of newsdex.
+    #[error(
+        "the index at {path} was written with schema version {found}, this newsdex reads version {expected}; \
+         rebuild it with `newsdex index --full`"
+    )]
+    SchemaMismatch {
+        path: PathBuf,
+        found: String,
+        expected: u32,
+    },
+
+    /// The corpus directory cannot be read.
+    #[error("cannot read corpus {path}: {source}")]
+    Corpus {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A file or directory operation on the index location failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The query string does not parse.
+    #[error("invalid query {query:?}: {message}")]
+    Query { query: String, message: String },
+
+    /// A request parameter is out of range or malformed (a date, a limit...).
+    #[error("invalid {what}: {message}")]
+    InvalidArgument { what: &'static str, message: String },
+
+    /// tantivy failed while reading or writing the index at `path`.
+    #[error("index {path}: {source}")]
+    Tantivy {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+}
+
+impl Error {
+    /// True when the error comes from what the user typed (query, dates,
+    /// limits) rather than from the system; the CLI exits 2 for those.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Error::Query { .. } | Error::InvalidArgument { .. })
+    }
+
+    pub(crate) fn tantivy(path: impl Into<PathBuf>) -> impl FnOnce(tantivy::TantivyError) -> Error {
+        let path = path.into();
+        move |source| Error::Tantivy { path, source }
+    }
+}
+
+/// Result alias of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,54 @@
+//! newsdex: a search engine for news archives.
+//!
+//! It reads a folder of articles, finds each one's date, title and named
+//! entities (people, organisations, places), and builds a [tantivy] index
+//! with date and entity facets. Searches are ranked by BM25 and come back
+//! with highlighted snippets, date and entity filters, and facet counts.
+//!
+//! ```
+//! use newsdex::{index_corpus, IndexOptions, NewsIndex, NoProgress, SearchRequest};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let corpus = tempfile::tempdir()?;
+//! std::fs::write(
+//!     corpus.path().join("a.txt"),
+//!     " date 2023-09-13 Missile launch\n\nNorth Korea fired a ballistic missile, \
+//!      Japan's Chief Cabinet Secretary Hirokazu Matsuno said.",
+//! )?;
+//! let index_dir = tempfile::tempdir()?;
+//! let summary = index_corpus(corpus.path(), index_dir.path(), &IndexOptions::default(), &NoProgress)?;
+//! assert_eq!(summary.articles, 1);
+//!
+//! let index = NewsIndex::open(index_dir.path())?;
+//! let response = index.search(&SearchRequest::new("ballistic missiles"))?;
+//! assert_eq!(response.total, 1);
+//! let hit = &response.hits[0];
+//! assert_eq!(hit.date.as_deref(), Some("2023-09-13"));
+//! assert!(hit.snippet.contains("ballistic missile"));
+//! assert_eq!(hit.entities.person, ["Hirokazu Matsuno"]);
+//! assert_eq!(response.facets.place[0].value, "North Korea");
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod article;
+pub mod dates;
+pub mod entities;
+pub mod error;
+mod histogram;
+pub mod index;
+pub mod indexer;
+pub mod ingest;
+pub mod schema;
+pub mod search;
+mod sentences;
+pub mod snippet;
+mod stats;
+
+pub use article::Article;
+pub use entities::{Entities, EntityExtractor, EntityKind, Mention, RuleExtractor};
+pub use error::{Error, Result};
+pub use index::{index_exists, NewsIndex};
+pub use indexer::{index_corpus, IndexOptions, IndexSummary, NoProgress, Progress};
+pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, SortOrder};
+pub use stats::IndexStats;

@@ -1,0 +1,134 @@
+//! The index schema: every field name lives here, and nowhere else.
+//!
+//! Text is analysed with tantivy's English stemmer so that "missiles" finds
+//! "missile". Entity names are kept whole and lower-cased in their own fields
+//! (`person:"kim jong un"` is one term) and also as facets under
+//! `/person/<Name>` etc., which is what facet counting reads.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, STORED, STRING,
+};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
+use tantivy::Index;
+
+use crate::entities::EntityKind;
+
+/// Bumped whenever the schema or the meaning of a field changes; an index with
+/// another version is refused rather than misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Names of the fields, as used in queries (`title:`, `person:`) and on disk.
+pub mod names {
+    pub const ID: &str = "id";
+    pub const PATH: &str = "path";
+    pub const TITLE: &str = "title";
+    pub const BODY: &str = "body";
+    pub const DATE: &str = "date";
+    pub const ENTITY: &str = "entity";
+    pub const PERSON: &str = "person";
+    pub const ORG: &str = "org";
+    pub const PLACE: &str = "place";
+}
+
+/// Analyzer of `title` and `body`: tantivy's built-in English stemmer.
+pub const TEXT_TOKENIZER: &str = "en_stem";
+/// Analyzer of entity name fields: the whole name, lower-cased.
+pub const NAME_TOKENIZER: &str = "newsdex_name";
+
+/// Handles to every field of the schema.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub path: Field,
+    pub title: Field,
+    pub body: Field,
+    pub date: Field,
+    pub entity: Field,
+    pub person: Field,
+    pub org: Field,
+    pub place: Field,
+}
+
+impl Fields {
+    /// The name field of one entity kind.
+    pub fn of_kind(&self, kind: EntityKind) -> Field {
+        match kind {
+            EntityKind::Person => self.person,
+            EntityKind::Org => self.org,
+            EntityKind::Place => self.place,
+        }
+    }
+
+    /// Looks the fields up in a schema read from disk.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        Ok(Fields {
+            id: schema.get_field(names::ID)?,
+            path: schema.get_field(names::PATH)?,
+            title: schema.get_field(names::TITLE)?,
+            body: schema.get_field(names::BODY)?,
+            date: schema.get_field(names::DATE)?,
+            entity: schema.get_field(names::ENTITY)?,
+            person: schema.get_field(names::PERSON)?,
+            org: schema.get_field(names::ORG)?,
+            place: schema.get_field(names::PLACE)?,
+        })
+    }
+}
+
+/// Builds the schema of a new index.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let name = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NAME_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let date = DateOptions::default()
+        .set_indexed()
+        .set_fast()
+        .set_stored()
+        .set_precision(DateTimePrecision::Seconds);
+
+    let id = b.add_text_field(names::ID, STRING | STORED);
+    let path = b.add_text_field(names::PATH, STRING | STORED);
+    let title = b.add_text_field(names::TITLE, text.clone());
+    let body = b.add_text_field(names::BODY, text);
+    let date = b.add_date_field(names::DATE, date);
+    let entity = b.add_facet_field(names::ENTITY, FacetOptions::default());
+    let person = b.add_text_field(names::PERSON, name.clone());
+    let org = b.add_text_field(names::ORG, name.clone());
+    let place = b.add_text_field(names::PLACE, name);
+    let fields = Fields {
+        id,
+        path,
+        title,
+        body,
+        date,
+        entity,
+        person,
+        org,
+        place,
+    };
+    (b.build(), fields)
+}
+
+/// Tokenizers are not persisted by tantivy: every opened index needs them.
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(
+        NAME_TOKENIZER,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+/// The form in which a name is indexed in the name fields.
+pub fn name_term(name: &str) -> String {
+    name.to_lowercase()
+}

@@ -1,0 +1,279 @@
+//! Snippets: the passage of an article that best matches the query, with the
+//! matched terms located for highlighting.
+//!
+//! Matching runs the field's own analyzer over the stored text, so a stemmed
+//! query term ("missil") highlights every surface form ("missiles"). The
+//! passage is the window of at most `max_chars` that covers the most
+//! distinct query terms (rarer terms weigh more), widened to start at a
+//! sentence when one begins close enough before it.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
+
+/// A passage and the byte ranges of `text` to highlight.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Builds snippets for one query.
+#[derive(Clone)]
+pub struct Highlighter {
+    analyzer: TextAnalyzer,
+    /// Analysed term -> weight (higher for rarer terms).
+    weights: HashMap<String, f32>,
+    max_chars: usize,
+}
+
+struct Match {
+    start: usize,
+    end: usize,
+    term: usize,
+    weight: f32,
+}
+
+impl Highlighter {
+    pub fn new(analyzer: TextAnalyzer, weights: HashMap<String, f32>, max_chars: usize) -> Self {
+        Highlighter {
+            analyzer,
+            weights,
+            max_chars: max_chars.max(20),
+        }
+    }
+
+    /// True when `text` contains at least one query term.
+    pub fn matches(&self, text: &str) -> bool {
+        !self.find(text).is_empty()
+    }
+
+    fn find(&self, text: &str) -> Vec<Match> {
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            if let Some((key, &w)) = self.weights.get_key_value(t.text.as_str()) {
+                let next = ids.len();
+                let term = *ids.entry(key.as_str()).or_insert(next);
+                out.push(Match {
+                    start: t.offset_from,
+                    end: t.offset_to,
+                    term,
+                    weight: w,
+                });
+            }
+        }
+        out
+    }
+
+    /// The best passage of `text`; the lead of the text, without
+    /// highlights, when no query term occurs in it.
+    pub fn snippet(&self, text: &str) -> Snippet {
+        let matches = self.find(text);
+        let (start, end) = if matches.is_empty() {
+            (0, cut_at_word(text, 0, self.max_chars))
+        } else {
+            let (ws, we) = best_window(&matches, self.max_chars);
+            let slack = self.max_chars.saturating_sub(we - ws);
+            let start = passage_start(text, ws, (slack / 2).max(self.max_chars / 3));
+            let end = cut_at_word(text, start, self.max_chars).max(we);
+            (start, end)
+        };
+        render(text, start, end, &matches)
+    }
+}
+
+/// The byte range, from the first to the last match, of the highest scoring
+/// run of matches that fits in `max_chars`.
+fn best_window(matches: &[Match], max_chars: usize) -> (usize, usize) {
+    let mut best = (f32::MIN, 0, 0);
+    let limit = matches.len().min(2_000);
+    for i in 0..limit {
+        let mut seen: Vec<usize> = Vec::new();
+        let mut score = 0.0;
+        let mut j = i;
+        while j < limit && matches[j].end - matches[i].start <= max_chars {
+            let m = &matches[j];
+            if seen.contains(&m.term) {
+                score += m.weight * 0.1;
+            } else {
+                seen.push(m.term);
+                score += m.weight;
+            }
+            j += 1;
+        }
+        if j == i {
+            j = i + 1; // a single match longer than the window
+        }
+        if score > best.0 {
+            best = (score, matches[i].start, matches[j - 1].end);
+        }
+    }
+    (best.1, best.2)
+}
+
+/// Start of the passage: the beginning of the sentence holding `pos` when it
+/// is within `slack` bytes before it, else a word boundary up to `slack/2`
+/// bytes before it.
+fn passage_start(text: &str, pos: usize, slack: usize) -> usize {
+    let from = floor_boundary(text, pos.saturating_sub(slack));
+    let before = &text[from..pos];
+    let sentence = before
+        .rmatch_indices(['.', '!', '?', '\n'])
+        .map(|(i, _)| from + i + 1)
+        .find(|&i| text[i..].starts_with(char::is_whitespace));
+    if let Some(i) = sentence {
+        return i + (text[i..].len() - text[i..].trim_start().len());
+    }
+    if from == 0 {
+        return 0;
+    }
+    let near = floor_boundary(text, pos.saturating_sub(slack / 2));
+    match text[near..pos].find(char::is_whitespace) {
+        Some(i) => near + i + 1,
+        None => pos,
+    }
+}
+
+/// End of a passage of at most `max_chars` bytes from `start`, at a word
+/// boundary (or the end of the text).
+fn cut_at_word(text: &str, start: usize, max_chars: usize) -> usize {
+    let limit = start + max_chars;
+    if limit >= text.len() {
+        return text.len();
+    }
+    let limit = floor_boundary(text, limit);
+    if text[limit..].starts_with(char::is_whitespace) {
+        return limit;
+    }
+    match text[start..limit].rfind(char::is_whitespace) {
+        Some(i) if i > 0 => start + i,
+        _ => limit,
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Copies `text[start..end]` with whitespace runs folded to one space and
+/// "…" where the passage cuts the text, mapping match offsets as it goes.
+fn render(text: &str, start: usize, end: usize, matches: &[Match]) -> Snippet {
+    let mut out = String::with_capacity(end - start + 8);
+    let ends_sentence = text[..start].trim_end().ends_with(['.', '!', '?']);
+    if start > 0 && !ends_sentence {
+        out.push('…');
+    }
+    let mut highlights = Vec::new();
+    let mut ms = matches
+        .iter()
+        .filter(|m| m.start >= start && m.end <= end)
+        .peekable();
+    let mut open: Option<(usize, usize)> = None; // (output start, source end)
+    let mut in_space = false;
+    for (i, c) in text[start..end].char_indices() {
+        let i = start + i;
+        if let Some((o, e)) = open {
+            if i >= e {
+                highlights.push([o, out.len()]);
+                open = None;
+            }
+        }
+        if open.is_none() {
+            if let Some(m) = ms.peek() {
+                if m.start == i {
+                    open = Some((out.len(), m.end));
+                    ms.next();
+                }
+            }
+        }
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    if let Some((o, _)) = open {
+        highlights.push([o, out.len()]);
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    if end < text.len() {
+        out.push('…');
+    }
+    Snippet {
+        text: out,
+        highlights,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer};
+
+    fn highlighter(terms: &[&str], max: usize) -> Highlighter {
+        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::default())
+            .build();
+        let weights = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
+        Highlighter::new(analyzer, weights, max)
+    }
+
+    fn marked(s: &Snippet) -> Vec<&str> {
+        s.highlights.iter().map(|&[a, b]| &s.text[a..b]).collect()
+    }
+
+    #[test]
+    fn highlights_stemmed_forms() {
+        let h = highlighter(&["missil", "ballist"], 200);
+        let s = h.snippet("North Korea fired ballistic missiles.\n\nJapan protested.");
+        assert_eq!(marked(&s), vec!["ballistic", "missiles"]);
+        assert_eq!(s.text, "North Korea fired ballistic missiles. Japan protested.");
+    }
+
+    #[test]
+    fn picks_the_passage_with_most_terms_and_starts_at_a_sentence() {
+        let text = format!(
+            "Oil fell. {} Then crude oil prices rose sharply on Monday. {}",
+            "Filler words here. ".repeat(20),
+            "More filler text. ".repeat(20)
+        );
+        let h = highlighter(&["crude", "oil"], 80);
+        let s = h.snippet(&text);
+        assert!(s.text.starts_with("Then crude oil"), "{}", s.text);
+        assert!(s.text.ends_with('…'));
+        assert_eq!(marked(&s), vec!["crude", "oil"]);
+    }
+
+    #[test]
+    fn no_match_gives_the_lead_without_highlights() {
+        let h = highlighter(&["zebra"], 30);
+        let s = h.snippet("The quick brown fox jumps over the lazy dog again and again");
+        assert_eq!(s.text, "The quick brown fox jumps over…");
+        assert!(s.highlights.is_empty());
+    }
+
+    #[test]
+    fn offsets_are_char_boundaries_in_non_ascii_text() {
+        let h = highlighter(&["françoi"], 25);
+        let text = "Les «élections» de François Hollande — ça, c’est la fin; François again!";
+        let s = h.snippet(text);
+        for [a, b] in &s.highlights {
+            assert!(s.text.is_char_boundary(*a) && s.text.is_char_boundary(*b));
+        }
+        assert!(marked(&s).iter().all(|m| *m == "François"), "{s:?}");
+    }
+}

@@ -1,0 +1,67 @@
+//! Index statistics for `newsdex stats`.
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::query::AllQuery;
+
+use crate::dates;
+use crate::entities::EntityKind;
+use crate::error::{Error, Result};
+use crate::histogram::DayHistogram;
+use crate::index::NewsIndex;
+use crate::schema::names;
+use crate::search::{entity_facet_collector, facet_top, FacetCount, Facets, FACET_TOP};
+
+/// What an index holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct IndexStats {
+    pub articles: u64,
+    pub undated: u64,
+    /// Earliest article date, `YYYY-MM-DD`.
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    /// Bytes of the index on disk.
+    pub index_bytes: u64,
+    pub segments: usize,
+    /// Most frequent entities and articles per month, over the whole index.
+    pub top: Facets,
+}
+
+impl NewsIndex {
+    pub fn stats(&self) -> Result<IndexStats> {
+        let searcher = self.reader.searcher();
+        let facets = entity_facet_collector();
+        let (count, fc, days) = searcher
+            .search(&AllQuery, &(Count, facets, DayHistogram::for_field(names::DATE)))
+            .map_err(Error::tantivy(&self.path))?;
+        let top_of = |kind: EntityKind| facet_top(&fc, kind, FACET_TOP);
+        Ok(IndexStats {
+            articles: count as u64,
+            undated: days.undated,
+            first_date: days.first().map(dates::format_ymd),
+            last_date: days.last().map(dates::format_ymd),
+            index_bytes: dir_size(&self.path),
+            segments: searcher.segment_readers().len(),
+            top: Facets {
+                person: top_of(EntityKind::Person),
+                org: top_of(EntityKind::Org),
+                place: top_of(EntityKind::Place),
+                month: days
+                    .by_month()
+                    .into_iter()
+                    .map(|(value, count)| FacetCount { value, count })
+                    .collect(),
+            },
+        })
+    }
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
