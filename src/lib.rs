@@ -26,7 +26,8 @@
 //! assert_eq!(hit.date.as_deref(), Some("2023-09-13"));
 //! assert!(hit.snippet.contains("ballistic missile"));
 //! assert_eq!(hit.entities.person, ["Hirokazu Matsuno"]);
-//! assert_eq!(response.facets.place[0].value, "North Korea");
+//! let places: Vec<&str> = response.facets.place.iter().map(|f| f.value.as_str()).collect();
+//! assert_eq!(places, ["Japan", "North Korea"]);
 //! # Ok(())
 //! # }
 //! ```
