@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
@@ -287,18 +289,12 @@ impl NewsIndex {
                 Some(d) => Bound::Included(Term::from_field_date(f.date, dates::to_tantivy(d))),
                 None => Bound::Unbounded,
             };
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(bound(req.since), bound(req.until))),
-            ));
+            clauses.push(filter(RangeQuery::new(bound(req.since), bound(req.until))));
         }
         for kind in EntityKind::ALL {
             for name in req.entities(kind) {
                 let term = Term::from_field_text(f.of_kind(kind), &schema::name_term(name.trim()));
-                clauses.push((
-                    Occur::Must,
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                ));
+                clauses.push(filter(TermQuery::new(term, IndexRecordOption::Basic)));
             }
         }
         if clauses.len() == 1 {
@@ -336,6 +332,12 @@ impl NewsIndex {
             .map_err(Error::tantivy(&self.path))?;
         Ok(Highlighter::new(analyzer, weights, max_chars))
     }
+}
+
+/// A clause that must match but adds nothing to the score: filters narrow
+/// results without reordering them.
+fn filter(q: impl Query) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(q), 0.0)))
 }
 
 /// Counts entity facets of every kind.

@@ -1,0 +1,100 @@
+//! Helpers shared by the integration tests: running the real binary, making
+//! fixture corpora, and finding `../shared` when it is there.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// Runs `newsdex` with `args` in `cwd`.
+pub fn newsdex_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_newsdex"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("newsdex runs")
+}
+
+pub fn newsdex(args: &[&str]) -> Output {
+    newsdex_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs `newsdex`, asserts success, and parses stdout as JSON.
+pub fn newsdex_json(args: &[&str]) -> Value {
+    let out = newsdex(args);
+    assert!(
+        out.status.success(),
+        "newsdex {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "newsdex {args:?} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `../shared` beside the project, when present; tests that need it print a
+/// notice and pass when it is not (a user's fresh clone has none).
+pub fn shared_dir(test: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.join("corpora").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED {test}: ../shared is not present beside the project");
+        None
+    }
+}
+
+/// Writes `files` (relative path, content) under a new temporary directory.
+pub fn corpus(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (rel, content) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+/// A small corpus in the seed format: the seed article, oil stories across
+/// two months, an undated article, and files that must be skipped.
+pub fn fixture_corpus() -> tempfile::TempDir {
+    let seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/000_6e74873c9db6a563.txt"))
+        .expect("bundled seed article");
+    let seed: &'static [u8] = Box::leak(seed.into_boxed_slice());
+    corpus(&[
+        ("seed.txt", seed),
+        (
+            "1987/03/02/oil-1.txt",
+            b" date 1987-03-02 TEXACO RAISES CRUDE OIL POSTINGS\n\nNEW YORK, March 2 - Texaco Inc said it raised the posted price of crude oil by 50 cts a barrel.\n\nThe increase follows similar moves by other refiners.",
+        ),
+        (
+            "1987/03/20/oil-2.txt",
+            b" date 1987-03-20 OPEC OUTPUT TALKS\n\nVIENNA, March 20 - OPEC ministers said crude output would stay within quotas, and oil prices firmed.",
+        ),
+        (
+            "1987/03/25/grain.txt",
+            b" date 1987-03-25 WHEAT EXPORTS RISE\n\nWASHINGTON, March 25 - U.S. wheat exports rose, the Agriculture Department said.",
+        ),
+        (
+            "1987/04/08/oil-3.txt",
+            b" date 1987-04-08 CRUDE PRICES STEADY\n\nLONDON, April 8 - North Sea crude oil prices were steady in quiet trading.",
+        ),
+        ("undated/opinion.txt", b"Why oil still matters\n\nAn undated essay about crude markets and refiners."),
+        ("bad/empty.txt", b"   \n\n  "),
+        ("bad/header-only.txt", b" date 1987-03-03"),
+        ("bad/picture.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ("bad/latin1.txt", b"Caf\xe9 society"),
+        ("notes/photo.jpg", b"\xff\xd8\xff"),
+        (".hidden/secret.txt", b" date 1987-03-04 HIDDEN\n\nShould not be indexed: crude."),
+    ])
+}

@@ -1,0 +1,148 @@
+//! Acceptance checks on the real Reuters-21578 corpus in `../shared`. They
+//! print a notice and pass when `../shared` is absent (a user's clone).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+/// Expected figures computed from the files themselves: the number with any
+/// text after the date header, and the first and last dates.
+fn expected(txt: &Path) -> (u64, String, String) {
+    let mut with_text = 0;
+    let mut dates: Vec<String> = Vec::new();
+    for entry in walkdir::WalkDir::new(txt) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let rest = text.trim_start().strip_prefix("date ").unwrap_or(&text);
+        if let Some(d) = rest.get(..10) {
+            dates.push(d.to_string());
+        }
+        if !rest.get(10..).unwrap_or("").trim().is_empty() {
+            with_text += 1;
+        }
+    }
+    dates.sort();
+    (with_text, dates[0].clone(), dates.last().unwrap().clone())
+}
+
+#[test]
+fn reuters21578_index_search_filters_and_stats() {
+    let Some(shared) = shared_dir("reuters21578_index_search_filters_and_stats") else {
+        return;
+    };
+    let txt = shared.join("corpora/reuters21578/txt");
+    let (with_text, first, last) = expected(&txt);
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("r");
+    let index = index.to_str().unwrap();
+
+    let summary = newsdex_json(&["index", txt.to_str().unwrap(), "--index", index, "--json"]);
+    assert_eq!(summary["articles"].as_u64().unwrap(), with_text, "{summary:#}");
+
+    let stats = newsdex_json(&["stats", "--json", "--index", index]);
+    assert_eq!(stats["articles"].as_u64().unwrap(), with_text);
+    assert_eq!(stats["first_date"].as_str().unwrap(), first);
+    assert_eq!(stats["last_date"].as_str().unwrap(), last);
+
+    let r = newsdex_json(&["search", "crude oil", "--json", "--index", index]);
+    let hits = r["hits"].as_array().unwrap();
+    assert!(
+        r["total"].as_u64().unwrap() >= 10 && hits.len() == 10,
+        "{}",
+        r["total"]
+    );
+    for hit in hits {
+        let snippet = hit["snippet"].as_str().unwrap();
+        let hl = hit["highlights"].as_array().unwrap();
+        assert!(!hl.is_empty(), "no highlight: {snippet:?}");
+        for h in hl {
+            let word =
+                snippet[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize].to_lowercase();
+            assert!(
+                word.starts_with("crude") || word.starts_with("oil"),
+                "{word:?} in {snippet:?}"
+            );
+        }
+    }
+
+    let march = newsdex_json(&[
+        "search",
+        "crude oil",
+        "--json",
+        "--index",
+        index,
+        "--since",
+        "1987-03-01",
+        "--until",
+        "1987-03-31",
+        "--sort",
+        "date",
+        "--limit",
+        "100",
+    ]);
+    let dates: Vec<&str> = march["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.len() >= 10);
+    assert!(dates.iter().all(|d| d.starts_with("1987-03-")), "{dates:?}");
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "not newest first: {dates:?}"
+    );
+    let months: Vec<&Value> = march["facets"]["month"].as_array().unwrap().iter().collect();
+    assert_eq!(months.len(), 1);
+    assert_eq!(months[0]["value"], "1987-03");
+    assert_eq!(months[0]["count"], march["total"]);
+}
+
+#[test]
+fn shared_seed_article_shows_its_entities() {
+    let Some(shared) = shared_dir("shared_seed_article_shows_its_entities") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("s");
+    let index = index.to_str().unwrap();
+    newsdex_json(&[
+        "index",
+        shared.join("seed").to_str().unwrap(),
+        "--index",
+        index,
+        "--json",
+    ]);
+    let r = newsdex_json(&["search", "ballistic missile", "--json", "--index", index]);
+    let hit = &r["hits"][0];
+    let has = |v: &Value, name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == name || x["value"] == name)
+    };
+    for (kind, names) in [
+        ("person", &["Kim Jong Un", "Vladimir Putin"][..]),
+        ("place", &["North Korea", "Russia", "Japan"][..]),
+        ("org", &["Reuters", "KCNA"][..]),
+    ] {
+        for name in names {
+            assert!(
+                has(&hit["entities"][kind], name),
+                "{name} not in hit {kind}: {}",
+                hit["entities"]
+            );
+            assert!(
+                has(&r["facets"][kind], name),
+                "{name} not in {kind} facet: {}",
+                r["facets"]
+            );
+        }
+    }
+}
