@@ -164,6 +164,7 @@ pub fn run(cli: Cli) -> i32 {
     };
     match result {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => 0,
         Err(err) => {
             eprintln!("newsdex: {err:#}");
             let usage = err
@@ -176,6 +177,17 @@ pub fn run(cli: Cli) -> i32 {
             }
         }
     }
+}
+
+/// Output cut short by the reader (`newsdex search x | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        let io = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+        let json = e
+            .downcast_ref::<serde_json::Error>()
+            .and_then(serde_json::Error::io_error_kind);
+        io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn cmd_index(a: IndexArgs) -> Result<i32> {
