@@ -18,6 +18,10 @@ pub struct Article {
     pub body: String,
     /// The day the article states; `None` when it states none.
     pub date: Option<NaiveDate>,
+    /// Publisher or site, when the source says.
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
     pub entities: Entities,
 }
 

@@ -15,6 +15,138 @@ pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// Parses a date as found in the wild: ISO 8601 dates and datetimes (with
+/// or without offsets), RFC 2822, the forms journalists write ("September
+/// 13, 2023", "Sept. 13, 2023", "13 Sep 2023", "2023/09/13") and epoch
+/// seconds or milliseconds. A datetime gives the day in its own offset: the
+/// day the article itself states.
+pub fn parse_any(s: &str) -> Option<NaiveDate> {
+    let s = s.trim().trim_end_matches(['.', ',']);
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_epoch(s);
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.date_naive());
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(s) {
+        return Some(dt.date_naive());
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(dt.date());
+        }
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+    ] {
+        if let Ok(dt) = chrono::DateTime::parse_from_str(s, fmt) {
+            return Some(dt.date_naive());
+        }
+    }
+    // "Sept." is how many newsrooms abbreviate September; chrono wants "Sep".
+    let norm = s
+        .replace("Sept.", "Sep")
+        .replace("Sept ", "Sep ")
+        .replace('.', "");
+    let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
+    let day_part = strip_weekday(&norm);
+    for fmt in [
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%Y.%m.%d",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%B %d %Y",
+        "%b %d %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%d %B, %Y",
+        "%d %b, %Y",
+        "%Y%m%d",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(day_part, fmt) {
+            return Some(d);
+        }
+    }
+    // A datetime in a form above followed by a time: parse its date part.
+    let first_three: String = day_part.split(' ').take(3).collect::<Vec<_>>().join(" ");
+    if first_three != day_part {
+        return parse_any(&first_three);
+    }
+    None
+}
+
+fn strip_weekday(s: &str) -> &str {
+    match s.split_once(", ").or_else(|| s.split_once(' ')) {
+        Some((head, rest)) if is_weekday(head) => rest,
+        _ => s,
+    }
+}
+
+fn is_weekday(w: &str) -> bool {
+    let w = w.trim_end_matches(',').to_ascii_lowercase();
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .any(|d| w.starts_with(d))
+        && w.len() <= 9
+}
+
+/// Epoch seconds (up to 11 digits) or milliseconds (12 or 13 digits).
+fn parse_epoch(s: &str) -> Option<NaiveDate> {
+    let n: i64 = s.parse().ok()?;
+    let secs = match s.len() {
+        9..=11 => n,
+        12..=13 => n / 1000,
+        _ => return None,
+    };
+    chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
+}
+
+/// A date written in a file's path: `…/2019/07/04/…`, `2019-07-04-slug`,
+/// `20190704-slug`. The last such date in the path wins.
+pub fn from_path(path: &str) -> Option<NaiveDate> {
+    let b = path.as_bytes();
+    let digits = |i: usize, n: usize| i + n <= b.len() && b[i..i + n].iter().all(u8::is_ascii_digit);
+    let sep = |i: usize| i < b.len() && matches!(b[i], b'/' | b'-' | b'_' | b'.');
+    let boundary = |i: usize| i == 0 || !b[i - 1].is_ascii_digit();
+    let mut found = None;
+    for i in 0..b.len() {
+        if !boundary(i) || !digits(i, 4) {
+            continue;
+        }
+        let ymd = if sep(i + 4) && digits(i + 5, 2) && sep(i + 7) && digits(i + 8, 2) {
+            Some((&path[i..i + 4], &path[i + 5..i + 7], &path[i + 8..i + 10]))
+        } else if digits(i, 8) && !digits(i + 8, 1) {
+            Some((&path[i..i + 4], &path[i + 4..i + 6], &path[i + 6..i + 8]))
+        } else {
+            None
+        };
+        if let Some((y, m, d)) = ymd {
+            let end = if digits(i, 8) { i + 8 } else { i + 10 };
+            if end < b.len() && b[end].is_ascii_digit() {
+                continue;
+            }
+            let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+            if (1800..=2200).contains(&y) {
+                if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                    found = Some(date);
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Parses a date given by the user (`--since`, `--until`), naming the option
 /// in the error.
 pub fn parse_user_date(what: &'static str, s: &str) -> Result<NaiveDate> {
@@ -69,6 +201,61 @@ mod tests {
         assert_eq!(from_tantivy(to_tantivy(d)), Some(d));
         assert_eq!(format_month(d), "1987-10");
         assert_eq!(format_ymd(d), "1987-10-20");
+    }
+
+    #[test]
+    fn parses_dates_as_written_in_the_wild() {
+        let d = NaiveDate::from_ymd_opt(2023, 9, 13);
+        for s in [
+            "2023-09-13",
+            "2023-09-13T23:30:00-04:00",
+            "2023-09-13T08:00:00Z",
+            "2023-09-13T08:00:00.123+09:00",
+            "2023-09-13 08:00:00",
+            "Wed, 13 Sep 2023 10:00:00 GMT",
+            "Wed, 13 Sep 2023 10:00:00 +0200",
+            "September 13, 2023",
+            "Sept. 13, 2023",
+            "Sep 13, 2023",
+            "13 Sep 2023",
+            "13 September 2023",
+            "2023/09/13",
+            "Wednesday, September 13, 2023",
+            "1694592000",
+            "1694592000000",
+        ] {
+            assert_eq!(parse_any(s), d, "{s}");
+        }
+        for s in [
+            "",
+            "yesterday",
+            "13/13/2023",
+            "2023-02-30",
+            "12",
+            "nope nope nope nope",
+        ] {
+            assert_eq!(parse_any(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn the_day_stated_is_kept_whatever_the_offset() {
+        // 23:30 in New York is the next day in UTC; the article said the 13th.
+        assert_eq!(
+            parse_any("2023-09-13T23:30:00-04:00"),
+            NaiveDate::from_ymd_opt(2023, 9, 13)
+        );
+    }
+
+    #[test]
+    fn dates_in_paths() {
+        let d = NaiveDate::from_ymd_opt(2019, 7, 4);
+        assert_eq!(from_path("news/2019/07/04/story.html"), d);
+        assert_eq!(from_path("2019-07-04-slug.txt"), d);
+        assert_eq!(from_path("archive/20190704-slug.txt"), d);
+        assert_eq!(from_path("notes/story-12345678901.txt"), None);
+        assert_eq!(from_path("2019/13/45/x.txt"), None);
+        assert_eq!(from_path("plain.txt"), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::dates;
 use crate::entities::{Entities, EntityExtractor, EntityKind, RuleExtractor};
 use crate::error::{Error, Result};
 use crate::index::{CommitPayload, NewsIndex};
-use crate::ingest::{self, Skipped};
+use crate::ingest::{self, FieldMap, Skipped};
 use crate::schema::{Fields, SCHEMA_VERSION};
 
 /// Settings of an indexing run.
@@ -32,6 +32,8 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Files larger than this are skipped.
     pub max_file_bytes: u64,
+    /// Where to find article fields in JSON records.
+    pub fields: FieldMap,
 }
 
 impl Default for IndexOptions {
@@ -41,6 +43,7 @@ impl Default for IndexOptions {
             memory_budget: 256 * 1024 * 1024,
             threads: 0,
             max_file_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
+            fields: FieldMap::default(),
         }
     }
 }
@@ -115,21 +118,28 @@ pub fn index_corpus(
     let counters = Counters::default();
     let skipped = Mutex::new(discovery.skipped);
     let failure: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
+    let add = |mut article: Article| {
+        let mentions = opts.extractor.extract(&article.entity_text());
+        article.entities = Entities::from_mentions(&mentions);
+        counters.count(&article);
+        if let Err(e) = writer.add_document(to_document(&news.fields, &article)) {
+            failure.lock().unwrap().get_or_insert(e);
+        }
+    };
     discovery.files.par_iter().for_each(|file| {
-        match ingest::read_articles(file) {
-            Ok(articles) => {
-                for mut article in articles {
-                    let mentions = opts.extractor.extract(&article.entity_text());
-                    article.entities = Entities::from_mentions(&mentions);
-                    counters.count(&article);
-                    if let Err(e) = writer.add_document(to_document(&news.fields, &article)) {
-                        failure.lock().unwrap().get_or_insert(e);
-                    }
-                }
-                counters.files.fetch_add(1, Ordering::Relaxed);
-                counters.bytes.fetch_add(file.size, Ordering::Relaxed);
-            }
-            Err(skip) => skipped.lock().unwrap().push(skip),
+        let parsed = ingest::read_articles(file, &opts.fields);
+        if !parsed.articles.is_empty() {
+            counters.files.fetch_add(1, Ordering::Relaxed);
+            counters.bytes.fetch_add(file.size, Ordering::Relaxed);
+        }
+        if !parsed.problems.is_empty() {
+            skipped.lock().unwrap().extend(parsed.problems);
+        }
+        // A large multi-article file (JSONL) is tagged on every core too.
+        if parsed.articles.len() > 64 {
+            parsed.articles.into_par_iter().for_each(add);
+        } else {
+            parsed.articles.into_iter().for_each(add);
         }
         progress.advance(file.size);
     });
@@ -207,6 +217,11 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     doc.add_text(f.path, &a.path);
     doc.add_text(f.title, &a.title);
     doc.add_text(f.body, &a.body);
+    for (field, value) in [(f.source, &a.source), (f.author, &a.author), (f.url, &a.url)] {
+        if let Some(v) = value {
+            doc.add_text(field, v);
+        }
+    }
     if let Some(d) = a.date {
         doc.add_date(f.date, dates::to_tantivy(d));
     }

@@ -16,7 +16,7 @@ use crate::entities::EntityKind;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with
 /// another version is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Names of the fields, as used in queries (`title:`, `person:`) and on disk.
 pub mod names {
@@ -29,6 +29,9 @@ pub mod names {
     pub const PERSON: &str = "person";
     pub const ORG: &str = "org";
     pub const PLACE: &str = "place";
+    pub const SOURCE: &str = "source";
+    pub const AUTHOR: &str = "author";
+    pub const URL: &str = "url";
 }
 
 /// Analyzer of `title` and `body`: tantivy's built-in English stemmer.
@@ -48,6 +51,9 @@ pub struct Fields {
     pub person: Field,
     pub org: Field,
     pub place: Field,
+    pub source: Field,
+    pub author: Field,
+    pub url: Field,
 }
 
 impl Fields {
@@ -72,6 +78,9 @@ impl Fields {
             person: schema.get_field(names::PERSON)?,
             org: schema.get_field(names::ORG)?,
             place: schema.get_field(names::PLACE)?,
+            source: schema.get_field(names::SOURCE)?,
+            author: schema.get_field(names::AUTHOR)?,
+            url: schema.get_field(names::URL)?,
         })
     }
 }
@@ -103,7 +112,10 @@ pub fn build_schema() -> (Schema, Fields) {
     let entity = b.add_facet_field(names::ENTITY, FacetOptions::default());
     let person = b.add_text_field(names::PERSON, name.clone());
     let org = b.add_text_field(names::ORG, name.clone());
-    let place = b.add_text_field(names::PLACE, name);
+    let place = b.add_text_field(names::PLACE, name.clone());
+    let source = b.add_text_field(names::SOURCE, name);
+    let author = b.add_text_field(names::AUTHOR, STORED);
+    let url = b.add_text_field(names::URL, STORED);
     let fields = Fields {
         id,
         path,
@@ -114,6 +126,9 @@ pub fn build_schema() -> (Schema, Fields) {
         person,
         org,
         place,
+        source,
+        author,
+        url,
     };
     (b.build(), fields)
 }

@@ -19,7 +19,8 @@ const EXIT_CODES: &str = "\
 Exit status:
   0  success (files that were skipped are reported, not fatal)
   1  the work failed: unreadable corpus, missing or broken index, I/O error
-  2  usage error: bad option, malformed query, invalid date";
+  2  usage error: bad option, malformed query, invalid date
+  3  with `index --strict`: the index was written, but some files were skipped";
 
 /// Search engine for news archives: index a folder of articles, then search
 /// it with ranked, highlighted results filtered by date and by the people,
@@ -35,10 +36,14 @@ pub struct Cli {
 enum Command {
     /// Build the index from a corpus directory (replaces what it held).
     ///
-    /// Every `.txt` file below CORPUS is read as one article: an optional
-    /// ` date YYYY-MM-DD ` header, then the text, paragraphs separated by
-    /// blank lines. The title is the first paragraph when it is short,
-    /// otherwise the first sentence.
+    /// Formats, recognised by extension (a `.gz` suffix is read through):
+    /// `.txt` (an optional ` date YYYY-MM-DD ` header or a block of
+    /// `Title:`/`Date:`/`Source:`/`Author:`/`URL:` lines, then the text,
+    /// paragraphs separated by blank lines); `.json` (an object or an array
+    /// of objects) and `.jsonl`/`.ndjson` (one object per line), each record
+    /// an article. Legacy encodings (Windows-1252, UTF-16 with BOM) are
+    /// decoded. Empty, binary or broken files (and broken JSONL lines) are
+    /// skipped and reported; other extensions are ignored and counted.
     #[command(after_help = EXIT_CODES)]
     Index(IndexArgs),
     /// Search the index.
@@ -91,6 +96,23 @@ struct IndexArgs {
     /// Skip files larger than this, in MB.
     #[arg(long, value_name = "MB", default_value_t = 32)]
     max_file_mb: u64,
+    /// Name the JSON field that holds an article field, for unusual layouts
+    /// (repeatable): `--field title=hed --field body=txt`. Fields: id, title,
+    /// body, date, url, source, author.
+    #[arg(long, value_name = "FIELD=NAME", value_parser = parse_field)]
+    field: Vec<(String, String)>,
+    /// Exit with status 3 when any file (or JSONL line) was skipped, for
+    /// scheduled runs that must alert.
+    #[arg(long)]
+    strict: bool,
+}
+
+fn parse_field(s: &str) -> Result<(String, String), String> {
+    let (field, name) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not FIELD=NAME"))?;
+    newsdex::ingest::FieldMap::default().set(field, name)?;
+    Ok((field.to_string(), name.to_string()))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -191,7 +213,12 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn cmd_index(a: IndexArgs) -> Result<i32> {
+    let mut fields = newsdex::ingest::FieldMap::default();
+    for (field, name) in &a.field {
+        fields.set(field, name).map_err(anyhow::Error::msg)?;
+    }
     let opts = IndexOptions {
+        fields,
         memory_budget: a.memory_mb * 1024 * 1024,
         threads: a.threads.unwrap_or(0),
         max_file_bytes: a.max_file_mb * 1024 * 1024,
@@ -204,7 +231,11 @@ fn cmd_index(a: IndexArgs) -> Result<i32> {
     } else {
         eprintln!("{}", render::index_summary(&summary));
     }
-    Ok(0)
+    Ok(if a.strict && !summary.skipped.is_empty() {
+        3
+    } else {
+        0
+    })
 }
 
 /// Builds the default index from the default corpus when neither exists

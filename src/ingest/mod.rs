@@ -2,6 +2,8 @@
 //! articles through the parser of its format. Nothing here is fatal for a
 //! run: a file that cannot be read becomes a [`Skipped`] entry with a reason.
 
+mod decode;
+mod json;
 mod text;
 
 use std::fmt;
@@ -14,7 +16,111 @@ use walkdir::WalkDir;
 use crate::article::Article;
 use crate::error::{Error, Result};
 
+pub use decode::decode;
 pub use text::parse_text;
+
+/// Names under which each article field is looked up in JSON records, in
+/// order of preference. `--field title=hed` puts a name first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldMap {
+    pub id: Vec<String>,
+    pub title: Vec<String>,
+    pub body: Vec<String>,
+    pub date: Vec<String>,
+    pub url: Vec<String>,
+    pub source: Vec<String>,
+    pub author: Vec<String>,
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for FieldMap {
+    fn default() -> Self {
+        FieldMap {
+            id: names(&["id", "_id", "guid"]),
+            title: names(&["title", "headline", "name"]),
+            body: names(&[
+                "body",
+                "text",
+                "maintext",
+                "content",
+                "article",
+                "articleBody",
+                "description",
+            ]),
+            date: names(&[
+                "date",
+                "published",
+                "date_publish",
+                "datePublished",
+                "pubDate",
+                "published_at",
+                "publishedAt",
+                "timestamp",
+                "created_at",
+            ]),
+            url: names(&["url", "link"]),
+            source: names(&["source", "source_domain", "publisher", "site"]),
+            author: names(&["author", "authors", "byline"]),
+        }
+    }
+}
+
+impl FieldMap {
+    /// Makes `name` the first name looked up for `field`.
+    pub fn set(&mut self, field: &str, name: &str) -> Result<(), String> {
+        let list = match field {
+            "id" => &mut self.id,
+            "title" => &mut self.title,
+            "body" => &mut self.body,
+            "date" => &mut self.date,
+            "url" => &mut self.url,
+            "source" => &mut self.source,
+            "author" => &mut self.author,
+            other => {
+                return Err(format!(
+                    "unknown field {other:?} (expected one of id, title, body, date, url, source, author)"
+                ))
+            }
+        };
+        list.retain(|n| n != name);
+        list.insert(0, name.to_string());
+        Ok(())
+    }
+}
+
+/// What parsing one file gave: its articles, and the parts of it that had
+/// to be skipped (a broken JSONL line, an empty record).
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub articles: Vec<Article>,
+    pub problems: Vec<Skipped>,
+}
+
+/// The formats newsdex reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    JsonLines,
+}
+
+/// The format of a file from its name (a `.gz` suffix is looked through).
+/// `None` for files that are not articles.
+pub fn format_of(rel: &str) -> Option<Format> {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "txt" | "text" | "" => Some(Format::Text),
+        "json" => Some(Format::Json),
+        "jsonl" | "ndjson" => Some(Format::JsonLines),
+        // Images, archives, office files…: not articles.
+        _ => None,
+    }
+}
 
 /// Files above this size are skipped unless the caller raises the cap: no
 /// news article is that long, and reading one would stall a run.
@@ -37,8 +143,10 @@ pub enum SkipReason {
     Empty,
     /// Not text: NUL bytes.
     Binary,
-    /// Text that is not valid UTF-8.
+    /// Text in an encoding that could not be decoded.
     Encoding,
+    /// Content that does not parse in its format (message).
+    Parse(String),
     /// Larger than the configured cap (bytes).
     TooLarge(u64),
     /// The file or a directory could not be read.
@@ -50,7 +158,8 @@ impl fmt::Display for SkipReason {
         match self {
             SkipReason::Empty => f.write_str("empty"),
             SkipReason::Binary => f.write_str("binary (contains NUL bytes)"),
-            SkipReason::Encoding => f.write_str("not valid UTF-8"),
+            SkipReason::Encoding => f.write_str("undecodable text encoding"),
+            SkipReason::Parse(m) => f.write_str(m),
             SkipReason::TooLarge(n) => write!(f, "too large ({n} bytes)"),
             SkipReason::Unreadable(e) => write!(f, "unreadable: {e}"),
         }
@@ -64,6 +173,7 @@ impl SkipReason {
             SkipReason::Empty => "empty",
             SkipReason::Binary => "binary",
             SkipReason::Encoding => "encoding",
+            SkipReason::Parse(_) => "parse",
             SkipReason::TooLarge(_) => "too_large",
             SkipReason::Unreadable(_) => "unreadable",
         }
@@ -87,17 +197,6 @@ pub struct Discovery {
     pub ignored: u64,
 }
 
-/// True for the extensions this version reads.
-fn is_article_file(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("txt")
-    )
-}
-
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
@@ -113,13 +212,30 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
         path: root.to_path_buf(),
         source,
     })?;
-    if !meta.is_dir() {
-        return Err(Error::Corpus {
-            path: root.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
-        });
-    }
     let mut d = Discovery::default();
+    if meta.is_file() {
+        // A single file (an `articles.jsonl.gz` dump) is a corpus of its own.
+        let rel = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if format_of(&rel).is_none() {
+            d.ignored += 1;
+        } else if meta.len() > max_file_bytes {
+            d.skipped.push(Skipped {
+                path: rel,
+                line: None,
+                reason: SkipReason::TooLarge(meta.len()),
+            });
+        } else {
+            d.files.push(SourceFile {
+                abs: root.to_path_buf(),
+                rel,
+                size: meta.len(),
+            });
+        }
+        return Ok(d);
+    }
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -142,7 +258,7 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
             continue;
         }
         let rel = relative(root, entry.path());
-        if !is_article_file(entry.path()) {
+        if format_of(&rel).is_none() {
             d.ignored += 1;
             continue;
         }
@@ -175,40 +291,126 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
 }
 
 /// Reads one file and parses it into articles.
-pub fn read_articles(file: &SourceFile) -> std::result::Result<Vec<Article>, Skipped> {
-    let skip = |reason| Skipped {
-        path: file.rel.clone(),
-        line: None,
-        reason,
-    };
-    let bytes = fs::read(&file.abs).map_err(|e| skip(SkipReason::Unreadable(e.to_string())))?;
-    parse_bytes(&file.rel, &bytes).map_err(skip)
+pub fn read_articles(file: &SourceFile, fields: &FieldMap) -> Parsed {
+    match fs::read(&file.abs) {
+        Ok(bytes) => parse_bytes(&file.rel, &bytes, fields),
+        Err(e) => Parsed {
+            articles: Vec::new(),
+            problems: vec![Skipped {
+                path: file.rel.clone(),
+                line: None,
+                reason: SkipReason::Unreadable(e.to_string()),
+            }],
+        },
+    }
 }
 
-/// Parses the bytes of a file known by its relative path.
-pub fn parse_bytes(rel: &str, bytes: &[u8]) -> std::result::Result<Vec<Article>, SkipReason> {
-    if bytes.contains(&0) {
-        return Err(SkipReason::Binary);
+/// Parses the bytes of a file known by its path relative to the corpus.
+pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
+    let whole = |reason| Parsed {
+        articles: Vec::new(),
+        problems: vec![Skipped {
+            path: rel.to_string(),
+            line: None,
+            reason,
+        }],
+    };
+    let Some(format) = format_of(rel) else {
+        return Parsed::default();
+    };
+    let gunzipped;
+    let bytes = if rel.to_ascii_lowercase().ends_with(".gz") {
+        let mut out = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut out) {
+            return whole(SkipReason::Parse(format!("invalid gzip: {e}")));
+        }
+        gunzipped = out;
+        &gunzipped[..]
+    } else {
+        bytes
+    };
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(reason) => return whole(reason),
+    };
+    let mut parsed = match format {
+        Format::Text => match parse_text(rel, &text) {
+            Some(a) => Parsed {
+                articles: vec![a],
+                problems: Vec::new(),
+            },
+            None => whole(SkipReason::Empty),
+        },
+        Format::Json => json::parse_json(rel, &text, fields),
+        Format::JsonLines => json::parse_jsonl(rel, &text, fields),
+    };
+    if parsed.articles.is_empty() && parsed.problems.is_empty() {
+        return whole(SkipReason::Empty);
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| SkipReason::Encoding)?;
-    match parse_text(rel, text) {
-        Some(article) => Ok(vec![article]),
-        None => Err(SkipReason::Empty),
+    // The path is the date of last resort ("2019/07/04/story.txt").
+    let path_date = crate::dates::from_path(rel);
+    for a in parsed.articles.iter_mut().filter(|a| a.date.is_none()) {
+        a.date = path_date;
     }
+    parsed
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn reasons(p: &Parsed) -> Vec<SkipReason> {
+        p.problems.iter().map(|s| s.reason.clone()).collect()
+    }
+
     #[test]
     fn bad_bytes_are_skipped_with_a_reason() {
-        assert_eq!(parse_bytes("a.txt", b"GIF89a\0\0"), Err(SkipReason::Binary));
-        assert_eq!(parse_bytes("a.txt", b"caf\xe9"), Err(SkipReason::Encoding));
-        assert_eq!(parse_bytes("a.txt", b"  \n\n "), Err(SkipReason::Empty));
-        assert_eq!(parse_bytes("a.txt", b" date 2020-01-01"), Err(SkipReason::Empty));
-        let ok = parse_bytes("a.txt", b"\xEF\xBB\xBFHello world").unwrap();
-        assert_eq!(ok[0].title, "Hello world");
+        let f = FieldMap::default();
+        assert_eq!(
+            reasons(&parse_bytes("a.txt", b"GIF89a\0\0", &f)),
+            [SkipReason::Binary]
+        );
+        assert_eq!(
+            reasons(&parse_bytes("a.txt", b"  \n\n ", &f)),
+            [SkipReason::Empty]
+        );
+        assert_eq!(
+            reasons(&parse_bytes("a.txt", b" date 2020-01-01", &f)),
+            [SkipReason::Empty]
+        );
+        assert_eq!(reasons(&parse_bytes("a.jsonl", b"", &f)), [SkipReason::Empty]);
+        assert!(matches!(
+            reasons(&parse_bytes("a.jsonl.gz", b"not gzip", &f))[..],
+            [SkipReason::Parse(_)]
+        ));
+        let ok = parse_bytes("a.txt", b"\xEF\xBB\xBFHello world", &f);
+        assert_eq!(ok.articles[0].title, "Hello world");
+        let latin = parse_bytes("a.txt", b"Caf\xe9 society in Fran\xe7ois's Paris", &f);
+        assert_eq!(latin.articles[0].title, "Café society in François's Paris");
+    }
+
+    #[test]
+    fn gzip_jsonl_and_path_dates() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"{\"title\": \"A\", \"body\": \"x\"}\n{\"title\": \"B\", \"body\": \"y\"}")
+            .unwrap();
+        let p = parse_bytes(
+            "2019/07/04/feed.jsonl.gz",
+            &gz.finish().unwrap(),
+            &FieldMap::default(),
+        );
+        assert_eq!(p.articles.len(), 2);
+        assert_eq!(p.articles[0].date, chrono::NaiveDate::from_ymd_opt(2019, 7, 4));
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(format_of("a/b.TXT"), Some(Format::Text));
+        assert_eq!(format_of("a/b.jsonl.gz"), Some(Format::JsonLines));
+        assert_eq!(format_of("b.ndjson"), Some(Format::JsonLines));
+        assert_eq!(format_of("b.json"), Some(Format::Json));
+        assert_eq!(format_of("photo.jpg"), None);
+        assert_eq!(format_of("README"), Some(Format::Text));
     }
 }

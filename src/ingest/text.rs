@@ -11,24 +11,89 @@ const MAX_TITLE_CHARS: usize = 200;
 /// Parses one article; `None` when the file holds no text at all.
 pub fn parse_text(rel: &str, text: &str) -> Option<Article> {
     let (date, rest) = split_date_header(text);
-    let paragraphs: Vec<String> = split_paragraphs(rest);
-    if paragraphs.is_empty() {
-        return None;
+    if date.is_none() {
+        if let Some(article) = parse_header_block(rel, text) {
+            return article;
+        }
     }
-    let first = &paragraphs[0];
-    let (title, body) = if first.chars().count() <= MAX_TITLE_CHARS && !first.ends_with('.') {
-        (first.clone(), paragraphs[1..].join("\n\n"))
-    } else {
-        (first_sentence(first), paragraphs.join("\n\n"))
+    let paragraphs: Vec<String> = split_paragraphs(rest);
+    let mut article = from_paragraphs(rel, rel, None, paragraphs)?;
+    article.date = date;
+    Some(article)
+}
+
+/// Builds an article from a title (possibly empty) and body text, deriving
+/// the title from the body when there is none. `None` when both are empty.
+pub fn from_parts(id: &str, rel: &str, title: &str, body: &str) -> Option<Article> {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = (!title.is_empty()).then_some(title);
+    from_paragraphs(id, rel, title, split_paragraphs(body))
+}
+
+fn from_paragraphs(id: &str, rel: &str, title: Option<String>, paragraphs: Vec<String>) -> Option<Article> {
+    let (title, body) = match title {
+        Some(t) => (t, paragraphs.join("\n\n")),
+        None => {
+            let first = paragraphs.first()?;
+            if first.chars().count() <= MAX_TITLE_CHARS && !first.ends_with('.') {
+                (first.clone(), paragraphs[1..].join("\n\n"))
+            } else {
+                (first_sentence(first), paragraphs.join("\n\n"))
+            }
+        }
     };
     Some(Article {
-        id: rel.to_string(),
+        id: id.to_string(),
         path: rel.to_string(),
         title,
         body,
-        date,
-        entities: Default::default(),
+        ..Default::default()
     })
+}
+
+/// A block of `Key: value` lines (Title, Date, Source, Author, URL; any
+/// case) before the first blank line. `None` when the text does not start
+/// with one; `Some(None)` when it does but holds no text.
+fn parse_header_block(rel: &str, text: &str) -> Option<Option<Article>> {
+    let text = text.trim_start_matches(['\n', '\r']);
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut body_start = text.len();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            body_start = offset + line.len();
+            break;
+        }
+        let (key, value) = trimmed.split_once(':')?;
+        let key = key.trim().to_ascii_lowercase();
+        if !matches!(
+            key.as_str(),
+            "title" | "date" | "source" | "author" | "url" | "link" | "published"
+        ) {
+            return None;
+        }
+        fields.push((key, value.trim().to_string()));
+        offset += line.len();
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let get = |k: &[&str]| {
+        fields
+            .iter()
+            .find(|(key, _)| k.contains(&key.as_str()))
+            .map(|(_, v)| v.clone())
+    };
+    let title = get(&["title"]).unwrap_or_default();
+    let Some(mut article) = from_parts(rel, rel, &title, &text[body_start.min(text.len())..]) else {
+        return Some(None);
+    };
+    article.date = get(&["date", "published"]).as_deref().and_then(dates::parse_any);
+    article.source = get(&["source"]).filter(|s| !s.is_empty());
+    article.author = get(&["author"]).filter(|s| !s.is_empty());
+    article.url = get(&["url", "link"]).filter(|s| !s.is_empty());
+    Some(Some(article))
 }
 
 /// Splits off a leading ` date YYYY-MM-DD` header, if there is one.
@@ -152,6 +217,24 @@ mod tests {
         let crlf = parse_text("c.txt", "  date 2020-05-01 Title here\r\n\r\nBody text.\r\n").unwrap();
         assert_eq!(crlf.date, NaiveDate::from_ymd_opt(2020, 5, 1));
         assert_eq!(crlf.body, "Body text.");
+    }
+
+    #[test]
+    fn header_block_format() {
+        let a = parse_text(
+            "h.txt",
+            "Title: Oil rises\r\nDATE: Sept. 13, 2023\r\nSource: Example Wire\r\nauthor: Jane Doe\r\nURL: https://example.com/a\r\n\r\nCrude rose.\r\n\r\nMore.",
+        )
+        .unwrap();
+        assert_eq!(a.title, "Oil rises");
+        assert_eq!(a.date, NaiveDate::from_ymd_opt(2023, 9, 13));
+        assert_eq!(a.source.as_deref(), Some("Example Wire"));
+        assert_eq!(a.author.as_deref(), Some("Jane Doe"));
+        assert_eq!(a.url.as_deref(), Some("https://example.com/a"));
+        assert_eq!(a.body, "Crude rose.\n\nMore.");
+        // A first line that merely has a colon is text, not a header.
+        let t = parse_text("n.txt", "Breaking: oil rises\n\nBody.").unwrap();
+        assert_eq!(t.title, "Breaking: oil rises");
     }
 
     #[test]

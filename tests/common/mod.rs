@@ -93,7 +93,7 @@ pub fn fixture_corpus() -> tempfile::TempDir {
         ("bad/empty.txt", b"   \n\n  "),
         ("bad/header-only.txt", b" date 1987-03-03"),
         ("bad/picture.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
-        ("bad/latin1.txt", b"Caf\xe9 society"),
+        ("legacy/latin1.txt", b"Caf\xe9 society\n\nFran\xe7ois opened a caf\xe9 in \x93Paris\x94."),
         ("notes/photo.jpg", b"\xff\xd8\xff"),
         (".hidden/secret.txt", b" date 1987-03-04 HIDDEN\n\nShould not be indexed: crude."),
     ])

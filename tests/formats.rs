@@ -1,0 +1,165 @@
+//! Formats and bad input end to end: JSON, JSON Lines (plain and gzip),
+//! header-block text, legacy encodings, and how skipped input is reported.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(data).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
+    let jsonl_gz = gzip(
+        b"{\"title\": \"Zanzibar cloves\", \"body\": \"Clove exports rose.\", \"date\": \"2021-05-02\"}\n\
+          {\"title\": \"Broken\", \"body\": \n\
+          {\"headline\": \"Quokka census\", \"maintext\": \"Rottnest counted quokkas.\", \"published_at\": \"2021-06-01T23:00:00-05:00\"}",
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            " date 2020-02-02 Ölüdeniz beach\n\nTourists returned to Ölüdeniz."
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let c = corpus(&[
+        ("header.txt", b"Title: Marmalade summit\nDate: Sept. 13, 2023\nSource: Example Wire\n\nOrange growers met."),
+        ("one.json", br#"{"headline": "Platypus study", "text": "Platypus glow under UV.", "pubDate": "Wed, 13 Sep 2023 10:00:00 GMT"}"#),
+        ("many.json", br#"[{"title": "Narwhal tusks", "body": "Tusks sense salinity."}, {"title": "Axolotl genes", "body": "Regeneration studied."}]"#),
+        ("feed.jsonl.gz", &jsonl_gz),
+        ("wide.txt", &utf16),
+        ("2019/07/04/pathdate.txt", b"Fireworks ban\n\nSparklers only."),
+        ("broken.json", b"{\"title\": "),
+        ("custom.ndjson", b"{\"hed\": \"Ocelot sighting\", \"txt\": \"An ocelot was seen.\"}"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("i");
+    let index = index.to_str().unwrap();
+    let corpus = c.path().to_str().unwrap();
+    let s = newsdex_json(&[
+        "index",
+        corpus,
+        "--index",
+        index,
+        "--json",
+        "--field",
+        "title=hed",
+        "--field",
+        "body=txt",
+    ]);
+    assert_eq!(s["articles"], 9, "{s:#}");
+    let problems: Vec<(String, Option<u64>)> = s["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap().to_string(), p["line"].as_u64()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("broken.json".to_string(), Some(1)),
+            ("feed.jsonl.gz".to_string(), Some(2))
+        ]
+    );
+    assert_eq!(s["skipped_by_reason"]["parse"], 2);
+
+    for (word, title, date) in [
+        ("marmalade", "Marmalade summit", Some("2023-09-13")),
+        ("platypus", "Platypus study", Some("2023-09-13")),
+        ("narwhal", "Narwhal tusks", None),
+        ("axolotl", "Axolotl genes", None),
+        ("zanzibar", "Zanzibar cloves", Some("2021-05-02")),
+        ("quokka", "Quokka census", Some("2021-06-01")),
+        ("ölüdeniz", "Ölüdeniz beach", Some("2020-02-02")),
+        ("sparklers", "Fireworks ban", Some("2019-07-04")),
+        ("ocelot", "Ocelot sighting", None),
+    ] {
+        let r = newsdex_json(&["search", word, "--json", "--index", index]);
+        assert_eq!(r["total"], 1, "{word}: {r:#}");
+        assert_eq!(r["hits"][0]["title"], title, "{word}");
+        assert_eq!(r["hits"][0]["date"].as_str(), date, "{word}");
+    }
+    let ids = newsdex_json(&["search", "*", "--json", "--index", index, "--limit", "20"]);
+    let mut ids: Vec<&str> = ids["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert!(
+        ids.contains(&"feed.jsonl.gz#1") && ids.contains(&"feed.jsonl.gz#3") && ids.contains(&"many.json#2")
+    );
+}
+
+#[test]
+fn strict_exits_3_when_anything_was_skipped_and_0_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("i");
+    let index = index.to_str().unwrap();
+    let bad = corpus(&[("ok.txt", b"Fine article\n\nText."), ("bad.jsonl", b"{oops")]);
+    let out = newsdex(&[
+        "index",
+        bad.path().to_str().unwrap(),
+        "--index",
+        index,
+        "--strict",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("bad.jsonl:1: invalid JSON"),
+        "{}",
+        stderr(&out)
+    );
+    // The index was still written.
+    assert_eq!(
+        newsdex_json(&["search", "fine", "--json", "--index", index])["total"],
+        1
+    );
+    let out = newsdex(&["index", bad.path().to_str().unwrap(), "--index", index]);
+    assert_eq!(out.status.code(), Some(0));
+    let good = corpus(&[("ok.txt", b"Fine article\n\nText.")]);
+    let out = newsdex(&[
+        "index",
+        good.path().to_str().unwrap(),
+        "--index",
+        index,
+        "--strict",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = newsdex(&[
+        "index",
+        good.path().to_str().unwrap(),
+        "--index",
+        index,
+        "--field",
+        "colour=x",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn shared_jsonl_dumps_give_the_same_articles_as_their_txt_trees() {
+    let Some(shared) = shared_dir("shared_jsonl_dumps_give_the_same_articles_as_their_txt_trees") else {
+        return;
+    };
+    for name in ["bbc", "reuters21578"] {
+        let dir = tempfile::tempdir().unwrap();
+        let count = |input: &str, sub: &str| -> u64 {
+            let index = dir.path().join(sub);
+            let s = newsdex_json(&["index", input, "--index", index.to_str().unwrap(), "--json"]);
+            s["articles"].as_u64().unwrap()
+        };
+        let corpus = shared.join("corpora").join(name);
+        let txt = count(corpus.join("txt").to_str().unwrap(), "t");
+        let jsonl = count(corpus.join("articles.jsonl.gz").to_str().unwrap(), "j");
+        assert_eq!(txt, jsonl, "{name}");
+        assert!(txt > 2000);
+    }
+}
