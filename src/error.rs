@@ -13,7 +13,7 @@ pub enum Error {
     /// The index was written by an incompatible version of newsdex.
     #[error(
         "the index at {path} was written with schema version {found}, this newsdex reads version {expected}; \
-         rebuild it with `newsdex index --full`"
+         delete {path} and run `newsdex index` again to rebuild it"
     )]
     SchemaMismatch {
         path: PathBuf,
