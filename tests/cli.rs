@@ -39,12 +39,7 @@ fn search(f: &Fixture, args: &[&str]) -> Value {
 }
 
 fn dates(v: &Value) -> Vec<String> {
-    v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["date"].as_str().unwrap_or("null").to_string())
-        .collect()
+    each_str(&v["hits"], "date")
 }
 
 #[test]
@@ -57,12 +52,7 @@ fn index_summary_counts_articles_and_skips_with_reasons() {
     assert_eq!(s["skipped_by_reason"]["empty"], 2);
     assert_eq!(s["skipped_by_reason"]["binary"], 1);
     assert!(s["skipped_by_reason"].get("encoding").is_none());
-    let skipped: Vec<&str> = s["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["path"].as_str().unwrap())
-        .collect();
+    let skipped = each_str(&s["skipped"], "path");
     assert_eq!(
         skipped,
         ["bad/empty.txt", "bad/header-only.txt", "bad/picture.txt"]
@@ -235,18 +225,11 @@ fn filters_narrow_results_without_changing_scores() {
 #[test]
 fn paging_with_limit_and_offset() {
     let f = fixture();
-    let all: Vec<String> = search(&f, &["oil", "--limit", "10"])["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect();
-    let second: Vec<String> = search(&f, &["oil", "--limit", "2", "--offset", "2"])["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect();
+    let all = each_str(&search(&f, &["oil", "--limit", "10"])["hits"], "id");
+    let second = each_str(
+        &search(&f, &["oil", "--limit", "2", "--offset", "2"])["hits"],
+        "id",
+    );
     assert_eq!(second, all[2..4]);
 }
 

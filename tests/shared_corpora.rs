@@ -86,12 +86,7 @@ fn reuters21578_index_search_filters_and_stats() {
         "--limit",
         "100",
     ]);
-    let dates: Vec<&str> = march["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["date"].as_str().unwrap())
-        .collect();
+    let dates = each_str(&march["hits"], "date");
     assert!(dates.len() >= 10);
     assert!(dates.iter().all(|d| d.starts_with("1987-03-")), "{dates:?}");
     assert!(

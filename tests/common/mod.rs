@@ -38,6 +38,17 @@ pub fn newsdex_json(args: &[&str]) -> Value {
     })
 }
 
+/// The string `key` of each element of a JSON array (`"null"` where it is
+/// null), e.g. the ids or dates of a response's hits.
+pub fn each_str(array: &Value, key: &str) -> Vec<String> {
+    array
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {array}"))
+        .iter()
+        .map(|x| x[key].as_str().unwrap_or("null").to_string())
+        .collect()
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
