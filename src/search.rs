@@ -375,10 +375,17 @@ fn to_hit(f: &Fields, doc: &TantivyDocument, score: f32, h: &Highlighter) -> Hit
     let body = first_text(doc, f.body);
     // Headline-only articles, and those matched on their title alone, show
     // the title as their passage so the match is visible.
-    let snippet = if !body.is_empty() && (h.matches(body) || !h.matches(title)) {
-        h.snippet(body)
-    } else {
-        h.snippet(title)
+    // Each text is analysed once: the body first, the title only when the
+    // body has no match.
+    let snippet = match (!body.is_empty()).then(|| h.snippet(body)) {
+        Some(s) if !s.highlights.is_empty() => s,
+        from_body => {
+            let from_title = h.snippet(title);
+            match from_body {
+                Some(s) if from_title.highlights.is_empty() => s,
+                _ => from_title,
+            }
+        }
     };
     let date = doc
         .get_first(f.date)

@@ -44,11 +44,6 @@ impl Highlighter {
         }
     }
 
-    /// True when `text` contains at least one query term.
-    pub fn matches(&self, text: &str) -> bool {
-        !self.find(text).is_empty()
-    }
-
     fn find(&self, text: &str) -> Vec<Match> {
         let mut analyzer = self.analyzer.clone();
         let mut stream = analyzer.token_stream(text);
