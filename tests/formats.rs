@@ -37,6 +37,13 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
         ("2019/07/04/pathdate.txt", b"Fireworks ban\n\nSparklers only."),
         ("broken.json", b"{\"title\": "),
         ("custom.ndjson", b"{\"hed\": \"Ocelot sighting\", \"txt\": \"An ocelot was seen.\"}"),
+        ("posts/yaml.md", b"---\ntitle: Gecko survey\ndate: 2022-08-09\ntags: [lizards]\n---\nGeckos **climb** walls.\n"),
+        ("posts/toml.markdown", b"+++\ntitle = \"Heron nests\"\ndate = 2022-08-10T07:00:00Z\n+++\nHerons nest in [reeds](https://x.example).\n"),
+        ("posts/heading.md", b"# Pangolin trade\n\nSeizures of *pangolin* scales rose.\n"),
+        ("web/page.html", br#"<html><head><title>Tapir calf born | Zoo News</title><meta property="article:published_time" content="2021-11-30T18:00:00-08:00"></head><body><nav><p>Menu tapirs</p></nav><div id="cookie-consent"><p>Accept cookies</p></div><article><h1>Tapir calf born</h1><p>A tapir calf was born at the zoo.</p></article><footer><p>Contact</p></footer></body></html>"#),
+        ("feeds/wire.rss", br#"<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>Dugong return</title><pubDate>Tue, 05 Jan 2021 10:00:00 GMT</pubDate><description>&lt;p&gt;Dugongs came back to the bay.&lt;/p&gt;</description><guid>d1</guid></item><item><title>Manatee count</title><description>Manatees counted.</description></item></channel></rss>"#),
+        ("feeds/blog.atom", br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Okapi photographed</title><id>o1</id><published>2020-12-24T12:00:00Z</published><content type="html">&lt;p&gt;An okapi was photographed.&lt;/p&gt;</content></entry></feed>"#),
+        ("feeds/not-a-feed.xml", b"<project><name>build</name></project>"),
     ]);
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("i");
@@ -53,7 +60,7 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
         "--field",
         "body=txt",
     ]);
-    assert_eq!(s["articles"], 9, "{s:#}");
+    assert_eq!(s["articles"], 16, "{s:#}");
     let problems: Vec<(String, Option<u64>)> = s["skipped"]
         .as_array()
         .unwrap()
@@ -64,10 +71,11 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
         problems,
         [
             ("broken.json".to_string(), Some(1)),
-            ("feed.jsonl.gz".to_string(), Some(2))
+            ("feed.jsonl.gz".to_string(), Some(2)),
+            ("feeds/not-a-feed.xml".to_string(), None)
         ]
     );
-    assert_eq!(s["skipped_by_reason"]["parse"], 2);
+    assert_eq!(s["skipped_by_reason"]["parse"], 3);
 
     for (word, title, date) in [
         ("marmalade", "Marmalade summit", Some("2023-09-13")),
@@ -79,11 +87,25 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
         ("ölüdeniz", "Ölüdeniz beach", Some("2020-02-02")),
         ("sparklers", "Fireworks ban", Some("2019-07-04")),
         ("ocelot", "Ocelot sighting", None),
+        ("geckos", "Gecko survey", Some("2022-08-09")),
+        ("herons", "Heron nests", Some("2022-08-10")),
+        ("pangolin", "Pangolin trade", None),
+        ("tapir", "Tapir calf born", Some("2021-11-30")),
+        ("dugongs", "Dugong return", Some("2021-01-05")),
+        ("manatees", "Manatee count", None),
+        ("okapi", "Okapi photographed", Some("2020-12-24")),
     ] {
         let r = newsdex_json(&["search", word, "--json", "--index", index]);
         assert_eq!(r["total"], 1, "{word}: {r:#}");
         assert_eq!(r["hits"][0]["title"], title, "{word}");
         assert_eq!(r["hits"][0]["date"].as_str(), date, "{word}");
+    }
+    // Markup and page furniture never reach the index or the snippets.
+    let gecko = newsdex_json(&["search", "geckos", "--json", "--index", index]);
+    assert_eq!(gecko["hits"][0]["snippet"], "Geckos climb walls.");
+    for furniture in ["menu", "cookies", "contact", "reeds https"] {
+        let r = newsdex_json(&["search", furniture, "--json", "--index", index]);
+        assert_eq!(r["total"], 0, "{furniture:?} was indexed");
     }
     let all = newsdex_json(&["search", "*", "--json", "--index", index, "--limit", "20"]);
     let mut ids = each_str(&all["hits"], "id");
@@ -91,6 +113,51 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
     for want in ["feed.jsonl.gz#1", "feed.jsonl.gz#3", "many.json#2"] {
         assert!(ids.iter().any(|id| id == want), "{want} not in {ids:?}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_loops_and_oversized_files_are_skipped_with_reasons() {
+    let c = corpus(&[
+        ("ok.txt", b"Good article\n\nStill here."),
+        ("sub/inner.txt", b"Inner\n\nText."),
+    ]);
+    std::os::unix::fs::symlink(c.path(), c.path().join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(c.path().join("missing.txt"), c.path().join("dangling.txt")).unwrap();
+    std::fs::write(c.path().join("big.txt"), "word ".repeat(300_000)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("i");
+    let s = newsdex_json(&[
+        "index",
+        c.path().to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+        "--max-file-mb",
+        "1",
+    ]);
+    assert_eq!(s["articles"], 2, "{s:#}");
+    let reasons: Vec<(String, String)> = s["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["path"].as_str().unwrap().to_string(),
+                k["reason"]["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("big.txt".to_string(), "too_large".to_string()),
+            ("dangling.txt".to_string(), "unreadable".to_string()),
+            ("sub/loop".to_string(), "unreadable".to_string()),
+        ]
+    );
+    let loop_detail = s["skipped"][2]["reason"]["detail"].as_str().unwrap();
+    assert!(loop_detail.contains("loop"), "{loop_detail}");
 }
 
 #[test]

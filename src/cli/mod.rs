@@ -39,9 +39,11 @@ enum Command {
     /// Formats, recognised by extension (a `.gz` suffix is read through):
     /// `.txt` (an optional ` date YYYY-MM-DD ` header or a block of
     /// `Title:`/`Date:`/`Source:`/`Author:`/`URL:` lines, then the text,
-    /// paragraphs separated by blank lines); `.json` (an object or an array
-    /// of objects) and `.jsonl`/`.ndjson` (one object per line), each record
-    /// an article. Legacy encodings (Windows-1252, UTF-16 with BOM) are
+    /// paragraphs separated by blank lines); `.md` with YAML or TOML front
+    /// matter; `.html` pages (the article's own text only); `.rss`/`.atom`
+    /// feeds (each item an article); `.json` (an object or an array of
+    /// objects) and `.jsonl`/`.ndjson` (one object per line), each record an
+    /// article. Legacy encodings (Windows-1252, UTF-16 with BOM) are
     /// decoded. Empty, binary or broken files (and broken JSONL lines) are
     /// skipped and reported; other extensions are ignored and counted.
     #[command(after_help = EXIT_CODES)]

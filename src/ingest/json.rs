@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::{text, FieldMap, Parsed, SkipReason, Skipped};
+use crate::article::Article;
 use crate::dates;
 
 /// Parses a `.json` file: an object is one article, an array of objects is
@@ -67,7 +68,7 @@ fn problem(rel: &str, line: Option<u64>, msg: String) -> Skipped {
 
 /// The first non-empty string among `names`; arrays of strings are joined
 /// (authors), numbers are written out (timestamps, ids).
-fn field(obj: &Map<String, Value>, names: &[String]) -> Option<String> {
+pub(super) fn field(obj: &Map<String, Value>, names: &[String]) -> Option<String> {
     names.iter().find_map(|name| {
         let s = match obj.get(name)? {
             Value::String(s) => s.trim().to_string(),
@@ -106,11 +107,17 @@ fn push_record(out: &mut Parsed, rel: &str, record: Option<usize>, obj: &Map<Str
         });
         return;
     };
+    apply_meta(&mut article, obj, f);
+    out.articles.push(article);
+}
+
+/// Sets date, url, source and author of `article` from a record or a
+/// front-matter block.
+pub(super) fn apply_meta(article: &mut Article, obj: &Map<String, Value>, f: &FieldMap) {
     article.date = field(obj, &f.date).as_deref().and_then(dates::parse_any);
     article.url = field(obj, &f.url);
     article.source = field(obj, &f.source);
     article.author = field(obj, &f.author);
-    out.articles.push(article);
 }
 
 #[cfg(test)]

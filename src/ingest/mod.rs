@@ -3,7 +3,10 @@
 //! run: a file that cannot be read becomes a [`Skipped`] entry with a reason.
 
 mod decode;
+mod feed;
+mod html;
 mod json;
+mod markdown;
 mod text;
 
 use std::fmt;
@@ -103,8 +106,11 @@ pub struct Parsed {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
+    Markdown,
     Json,
     JsonLines,
+    Html,
+    Feed,
 }
 
 /// The format of a file from its name (a `.gz` suffix is looked through).
@@ -115,8 +121,11 @@ pub fn format_of(rel: &str) -> Option<Format> {
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
         "txt" | "text" | "" => Some(Format::Text),
+        "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
         "json" => Some(Format::Json),
         "jsonl" | "ndjson" => Some(Format::JsonLines),
+        "html" | "htm" | "xhtml" | "shtml" => Some(Format::Html),
+        "rss" | "atom" | "xml" => Some(Format::Feed),
         // Images, archives, office files…: not articles.
         _ => None,
     }
@@ -290,6 +299,39 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
     Ok(d)
 }
 
+/// The format announced by the start of a text, for files that have no
+/// extension to tell it.
+fn sniff(text: &str) -> Option<Format> {
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if head.starts_with('{') || head.starts_with('[') {
+        return Some(
+            if head
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.trim_start().starts_with('{'))
+            {
+                Format::JsonLines
+            } else {
+                Format::Json
+            },
+        );
+    }
+    if head.starts_with('<') {
+        if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf") {
+            return Some(Format::Feed);
+        }
+        if head.contains("<html") || head.starts_with("<!doctype html") {
+            return Some(Format::Html);
+        }
+    }
+    None
+}
+
 /// Reads one file and parses it into articles.
 pub fn read_articles(file: &SourceFile, fields: &FieldMap) -> Parsed {
     match fs::read(&file.abs) {
@@ -333,6 +375,13 @@ pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
         Ok(t) => t,
         Err(reason) => return whole(reason),
     };
+    // A file without an extension says what it is by its first bytes.
+    let no_extension = !rel.rsplit('/').next().unwrap_or(rel).contains('.');
+    let format = if no_extension {
+        sniff(&text).unwrap_or(format)
+    } else {
+        format
+    };
     let mut parsed = match format {
         Format::Text => match parse_text(rel, &text) {
             Some(a) => Parsed {
@@ -341,8 +390,11 @@ pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
             },
             None => whole(SkipReason::Empty),
         },
+        Format::Markdown => markdown::parse_markdown(rel, &text, fields),
         Format::Json => json::parse_json(rel, &text, fields),
         Format::JsonLines => json::parse_jsonl(rel, &text, fields),
+        Format::Html => html::parse_html(rel, &text, fields),
+        Format::Feed => feed::parse_feed(rel, &text, fields),
     };
     if parsed.articles.is_empty() && parsed.problems.is_empty() {
         return whole(SkipReason::Empty);
@@ -412,5 +464,79 @@ mod tests {
         assert_eq!(format_of("b.json"), Some(Format::Json));
         assert_eq!(format_of("photo.jpg"), None);
         assert_eq!(format_of("README"), Some(Format::Text));
+        assert_eq!(format_of("post.MD"), Some(Format::Markdown));
+        assert_eq!(format_of("page.htm"), Some(Format::Html));
+        assert_eq!(format_of("wire.rss"), Some(Format::Feed));
+        assert_eq!(format_of("blog.atom.gz"), Some(Format::Feed));
+    }
+
+    #[test]
+    fn files_without_extension_are_sniffed() {
+        let f = FieldMap::default();
+        let html = parse_bytes(
+            "saved/page",
+            b"<!DOCTYPE html><html><head><title>T</title></head><body><p>Hi there.</p></body></html>",
+            &f,
+        );
+        assert_eq!(html.articles[0].body, "Hi there.");
+        let feed = parse_bytes("feed", b"<?xml version=\"1.0\"?><rss><channel><item><title>A</title><description>x</description></item></channel></rss>", &f);
+        assert_eq!(feed.articles[0].title, "A");
+        let jsonl = parse_bytes(
+            "dump",
+            b"{\"title\": \"a\", \"body\": \"x\"}\n{\"title\": \"b\", \"body\": \"y\"}",
+            &f,
+        );
+        assert_eq!(jsonl.articles.len(), 2);
+        let text = parse_bytes("NOTES", b"Plain title\n\nPlain body.", &f);
+        assert_eq!(text.articles[0].body, "Plain body.");
+    }
+
+    mod no_panic {
+        //! Property tests: no input makes a parser panic. `PROPTEST_CASES`
+        //! raises the count for a longer run.
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const NAMES: &[&str] = &[
+            "a.txt",
+            "a.md",
+            "a.json",
+            "a.jsonl",
+            "a.html",
+            "a.rss",
+            "a.atom",
+            "a.xml",
+            "a.jsonl.gz",
+            "noext",
+        ];
+
+        /// Text made of the characters that drive the parsers' branches.
+        fn markup() -> impl Strategy<Value = String> {
+            proptest::string::string_regex(
+                "([<>/!?=&;#\"'{}\\[\\]:,\\n\\r +*_`~-]|date |---|\\+\\+\\+|<p>|</p>|<item>|<rss>|<feed>|<entry>|<title>|</title>|<!\\[CDATA\\[|]]>|&amp;|&#|\\{\"title\": |\"body\"|[a-zA-Z0-9é“]){0,300}",
+            )
+            .expect("valid regex")
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048), name in 0..NAMES.len()) {
+                let p = parse_bytes(NAMES[name], &bytes, &FieldMap::default());
+                for a in &p.articles {
+                    prop_assert!(!(a.title.is_empty() && a.body.is_empty()));
+                }
+            }
+
+            #[test]
+            fn markup_like_text(text in markup(), name in 0..NAMES.len()) {
+                let _ = parse_bytes(NAMES[name], text.as_bytes(), &FieldMap::default());
+            }
+
+            #[test]
+            fn dates_from_any_string(s in "\\PC{0,40}") {
+                let _ = crate::dates::parse_any(&s);
+                let _ = crate::dates::from_path(&s);
+            }
+        }
     }
 }
