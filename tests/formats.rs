@@ -44,6 +44,12 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
         ("feeds/wire.rss", br#"<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>Dugong return</title><pubDate>Tue, 05 Jan 2021 10:00:00 GMT</pubDate><description>&lt;p&gt;Dugongs came back to the bay.&lt;/p&gt;</description><guid>d1</guid></item><item><title>Manatee count</title><description>Manatees counted.</description></item></channel></rss>"#),
         ("feeds/blog.atom", br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Okapi photographed</title><id>o1</id><published>2020-12-24T12:00:00Z</published><content type="html">&lt;p&gt;An okapi was photographed.&lt;/p&gt;</content></entry></feed>"#),
         ("feeds/not-a-feed.xml", b"<project><name>build</name></project>"),
+        ("seed.txt", b" date 1999-12-31 Millennium bug fears\n\nBanks tested their mainframes."),
+        ("legacy.txt", b"Caf\xe9 cr\xe8me prices\n\nThe \x93espresso\x94 tax rose in Li\xe8ge."),
+        ("bom.txt", b"\xEF\xBB\xBFBom headline\n\nJackfruit harvest doubled."),
+        ("blank.txt", b"  \n\t\n"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0"),
     ]);
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("i");
@@ -60,7 +66,8 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
         "--field",
         "body=txt",
     ]);
-    assert_eq!(s["articles"], 16, "{s:#}");
+    assert_eq!(s["articles"], 19, "{s:#}");
+    assert_eq!(s["ignored"], 1, "photo.jpg is ignored and counted");
     let problems: Vec<(String, Option<u64>)> = s["skipped"]
         .as_array()
         .unwrap()
@@ -70,12 +77,16 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
     assert_eq!(
         problems,
         [
+            ("blank.txt".to_string(), None),
             ("broken.json".to_string(), Some(1)),
             ("feed.jsonl.gz".to_string(), Some(2)),
-            ("feeds/not-a-feed.xml".to_string(), None)
+            ("feeds/not-a-feed.xml".to_string(), None),
+            ("image.txt".to_string(), None),
         ]
     );
     assert_eq!(s["skipped_by_reason"]["parse"], 3);
+    assert_eq!(s["skipped_by_reason"]["empty"], 1);
+    assert_eq!(s["skipped_by_reason"]["binary"], 1);
 
     for (word, title, date) in [
         ("marmalade", "Marmalade summit", Some("2023-09-13")),
@@ -94,12 +105,17 @@ fn every_format_indexes_and_bad_lines_are_reported_with_their_number() {
         ("dugongs", "Dugong return", Some("2021-01-05")),
         ("manatees", "Manatee count", None),
         ("okapi", "Okapi photographed", Some("2020-12-24")),
+        ("mainframes", "Millennium bug fears", Some("1999-12-31")),
+        ("espresso", "Café crème prices", None),
+        ("jackfruit", "Bom headline", None),
     ] {
         let r = newsdex_json(&["search", word, "--json", "--index", index]);
         assert_eq!(r["total"], 1, "{word}: {r:#}");
         assert_eq!(r["hits"][0]["title"], title, "{word}");
         assert_eq!(r["hits"][0]["date"].as_str(), date, "{word}");
     }
+    let legacy = newsdex_json(&["search", "espresso", "--json", "--index", index]);
+    assert_eq!(legacy["hits"][0]["snippet"], "The “espresso” tax rose in Liège.");
     // Markup and page furniture never reach the index or the snippets.
     let gecko = newsdex_json(&["search", "geckos", "--json", "--index", index]);
     assert_eq!(gecko["hits"][0]["snippet"], "Geckos climb walls.");
