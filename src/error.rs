@@ -13,7 +13,7 @@ pub enum Error {
     /// The index was written by an incompatible version of newsdex.
     #[error(
         "the index at {path} was written with schema version {found}, this newsdex reads version {expected}; \
-         delete {path} and run `newsdex index` again to rebuild it"
+         rebuild it with `newsdex index CORPUS --index {path} --full`"
     )]
     SchemaMismatch {
         path: PathBuf,
@@ -37,6 +37,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    /// Another process is writing the index.
+    #[error("index {path} is being updated by {holder}; rerun with --wait to wait for it")]
+    Busy { path: PathBuf, holder: String },
 
     /// The query string does not parse.
     #[error("invalid query {query:?}: {message}")]

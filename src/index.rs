@@ -1,6 +1,7 @@
 //! Opening and creating the on-disk index, with the schema-version check that
 //! keeps an index from another version from being misread.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::error::{Error, Result};
+use crate::indexer::FileProblems;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
 /// What newsdex writes into each tantivy commit's payload, so that it is
@@ -16,6 +18,10 @@ use crate::schema::{self, Fields, SCHEMA_VERSION};
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct CommitPayload {
     pub schema_version: u32,
+    /// Files with skipped parts, by path: kept here because a file skipped
+    /// whole has no document to carry its stamp.
+    #[serde(default)]
+    pub problems: BTreeMap<String, FileProblems>,
 }
 
 /// An opened newsdex index: the tantivy index, its fields and a reader that
@@ -31,6 +37,29 @@ impl std::fmt::Debug for NewsIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewsIndex").field("path", &self.path).finish()
     }
+}
+
+/// Removes the files of a tantivy index from `dir` (and nothing else: the
+/// directory may hold other files), for a rebuild over an incompatible index.
+pub(crate) fn remove_index_files(dir: &Path) -> Result<()> {
+    let entries = fs::read_dir(dir).map_err(|source| Error::Io {
+        action: "cannot read index directory",
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stem = name.split('.').next().unwrap_or("");
+        let segment_file = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
+        if name == "meta.json" || name == ".managed.json" || segment_file {
+            fs::remove_file(entry.path()).map_err(|source| Error::Io {
+                action: "cannot remove old index file",
+                path: entry.path(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// True when `dir` holds a tantivy index.
@@ -106,6 +135,36 @@ impl NewsIndex {
             reader,
             path: dir.to_path_buf(),
         })
+    }
+
+    /// The payload of the last commit (default for an index never
+    /// committed).
+    pub(crate) fn payload(&self) -> Result<CommitPayload> {
+        let metas = self.index.load_metas().map_err(Error::tantivy(&self.path))?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default())
+    }
+
+    /// Every article in the index, ordered by id (for exports and checks).
+    pub fn articles(&self) -> Result<Vec<crate::Article>> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..seg.max_doc() {
+                if seg.is_deleted(doc) {
+                    continue;
+                }
+                let d: tantivy::TantivyDocument = searcher
+                    .doc(tantivy::DocAddress::new(ord as u32, doc))
+                    .map_err(Error::tantivy(&self.path))?;
+                out.push(crate::indexer::from_document(&self.fields, &d));
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
     }
 
     /// Where the index lives.

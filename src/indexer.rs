@@ -1,24 +1,34 @@
-//! Building the index from a corpus: discover files, parse and tag them on
-//! all cores, and commit once, atomically (readers see the old index until
-//! the new one is complete).
+//! Building and updating the index from a corpus.
+//!
+//! Runs are incremental: every document carries a stamp of its source file
+//! (path, size, mtime, BLAKE3 of the bytes) in a fast field, so the record of
+//! what was indexed is committed atomically with the documents themselves and
+//! the two can never disagree. A run re-reads only files whose size or mtime
+//! changed (and re-indexes them only when their bytes changed), replaces all
+//! articles of a changed file, and deletes those of removed files.
+//!
+//! Crash safety: work is committed in batches that hold whole files, so any
+//! commit is a consistent state of some files; a run killed at any instant
+//! leaves the last commit, and the next run converges from it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::schema::Facet;
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::article::Article;
 use crate::dates;
 use crate::entities::{Entities, EntityExtractor, EntityKind, RuleExtractor};
 use crate::error::{Error, Result};
 use crate::index::{CommitPayload, NewsIndex};
-use crate::ingest::{self, FieldMap, Skipped};
+use crate::ingest::{self, FieldMap, SkipReason, Skipped, SourceFile};
+use crate::lock::WriterLock;
 use crate::schema::{Fields, SCHEMA_VERSION};
 
 /// Settings of an indexing run.
@@ -34,6 +44,13 @@ pub struct IndexOptions {
     pub max_file_bytes: u64,
     /// Where to find article fields in JSON records.
     pub fields: FieldMap,
+    /// Rebuild from scratch instead of updating.
+    pub full: bool,
+    /// Commit after this many files have been read, so that a killed run
+    /// keeps its work.
+    pub commit_every: usize,
+    /// Wait for another writer instead of failing with [`Error::Busy`].
+    pub wait: bool,
 }
 
 impl Default for IndexOptions {
@@ -44,6 +61,9 @@ impl Default for IndexOptions {
             threads: 0,
             max_file_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
             fields: FieldMap::default(),
+            full: false,
+            commit_every: 10_000,
+            wait: false,
         }
     }
 }
@@ -68,28 +88,111 @@ impl Progress for NoProgress {}
 pub struct IndexSummary {
     pub index: PathBuf,
     pub corpus: PathBuf,
+    /// True when the run rebuilt the index from scratch.
+    pub full: bool,
     /// Articles in the index after the run.
     pub articles: u64,
-    /// Articles with a headline and no body text.
+    /// Source files new since the last run.
+    pub added: u64,
+    /// Source files whose content changed.
+    pub updated: u64,
+    /// Source files gone since the last run (their articles were deleted).
+    pub removed: u64,
+    /// Source files left as they were.
+    pub unchanged: u64,
+    /// Articles indexed by this run with a headline and no body text.
     pub headline_only: u64,
-    /// Articles without a date.
+    /// Articles indexed by this run without a date.
     pub undated: u64,
-    /// Files read.
+    /// Files read by this run.
     pub files: u64,
     /// Bytes of the files read.
     pub bytes: u64,
     pub seconds: f64,
     pub mb_per_sec: f64,
+    /// Commits made by the run.
+    pub commits: u64,
     /// Files passed over because their extension says they are not articles.
     pub ignored: u64,
-    /// Count of skipped files per reason.
+    /// Count of skipped files (or records) per reason.
     pub skipped_by_reason: BTreeMap<String, u64>,
-    /// Every skipped file, with its reason.
+    /// Every skipped file or record, with its reason, including those of
+    /// unchanged files skipped by earlier runs.
     pub skipped: Vec<Skipped>,
 }
 
-/// Indexes every article under `corpus` into the index at `index_dir`,
-/// replacing what the index held.
+/// What the index records of one source file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stamp {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub hash: String,
+}
+
+const SEP: char = '\u{1f}';
+
+impl Stamp {
+    fn encode(&self, path: &str) -> String {
+        format!("{path}{SEP}{}{SEP}{}{SEP}{}", self.size, self.mtime_ns, self.hash)
+    }
+
+    fn decode(s: &str) -> Option<(String, Stamp)> {
+        let mut parts = s.split(SEP);
+        let path = parts.next()?.to_string();
+        let size = parts.next()?.parse().ok()?;
+        let mtime_ns = parts.next()?.parse().ok()?;
+        let hash = parts.next()?.to_string();
+        Some((path, Stamp { size, mtime_ns, hash }))
+    }
+
+    fn matches_metadata(&self, f: &SourceFile) -> bool {
+        self.size == f.size && self.mtime_ns == f.mtime_ns
+    }
+}
+
+/// A file whose problems (skips) are remembered across runs, kept in the
+/// commit payload because such a file may have no document to carry them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct FileProblems {
+    pub stamp: Stamp,
+    pub problems: Vec<Skipped>,
+}
+
+impl NewsIndex {
+    /// The stamp of every source file that has documents in the index.
+    pub(crate) fn source_stamps(&self) -> Result<HashMap<String, Stamp>> {
+        let searcher = self.reader.searcher();
+        let mut out = HashMap::new();
+        let mut text = String::new();
+        for seg in searcher.segment_readers() {
+            let Some(column) = seg
+                .fast_fields()
+                .str(crate::schema::names::SRC_STAMP)
+                .map_err(Error::tantivy(&self.path))?
+            else {
+                continue;
+            };
+            let mut seen = HashSet::new();
+            for doc in 0..seg.max_doc() {
+                if seg.is_deleted(doc) {
+                    continue;
+                }
+                for ord in column.term_ords(doc) {
+                    if seen.insert(ord) && column.ord_to_str(ord, &mut text).unwrap_or(false) {
+                        if let Some((path, stamp)) = Stamp::decode(&text) {
+                            out.insert(path, stamp);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Indexes the articles under `corpus` (a directory or a single file) into
+/// the index at `index_dir`: incrementally, or from scratch with
+/// [`IndexOptions::full`].
 pub fn index_corpus(
     corpus: &Path,
     index_dir: &Path,
@@ -97,9 +200,23 @@ pub fn index_corpus(
     progress: &dyn Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
+    let _lock = WriterLock::acquire(index_dir, opts.wait)?;
     progress.phase("scanning", None);
     let discovery = ingest::discover(corpus, opts.max_file_bytes)?;
-    let news = NewsIndex::create_or_open(index_dir)?;
+    let news = match NewsIndex::create_or_open(index_dir) {
+        Err(Error::SchemaMismatch { .. }) if opts.full => {
+            crate::index::remove_index_files(index_dir)?;
+            NewsIndex::create_or_open(index_dir)?
+        }
+        other => other?,
+    };
+    news.reload()?;
+    let (stamps, old_problems) = if opts.full {
+        (HashMap::new(), BTreeMap::new())
+    } else {
+        (news.source_stamps()?, news.payload()?.problems)
+    };
+
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
@@ -111,71 +228,96 @@ pub fn index_corpus(
         .index
         .writer_with_num_threads(threads, budget)
         .map_err(Error::tantivy(index_dir))?;
-    writer.delete_all_documents().map_err(Error::tantivy(index_dir))?;
-
-    let total_bytes: u64 = discovery.files.iter().map(|f| f.size).sum();
-    progress.phase("indexing", Some(total_bytes));
-    let counters = Counters::default();
-    let skipped = Mutex::new(discovery.skipped);
-    let failure: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
-    let add = |mut article: Article| {
-        let mentions = opts.extractor.extract(&article.entity_text());
-        article.entities = Entities::from_mentions(&mentions);
-        counters.count(&article);
-        if let Err(e) = writer.add_document(to_document(&news.fields, &article)) {
-            failure.lock().unwrap().get_or_insert(e);
-        }
-    };
-    discovery.files.par_iter().for_each(|file| {
-        let parsed = ingest::read_articles(file, &opts.fields);
-        if !parsed.articles.is_empty() {
-            counters.files.fetch_add(1, Ordering::Relaxed);
-            counters.bytes.fetch_add(file.size, Ordering::Relaxed);
-        }
-        if !parsed.problems.is_empty() {
-            skipped.lock().unwrap().extend(parsed.problems);
-        }
-        // A large multi-article file (JSONL) is tagged on every core too.
-        if parsed.articles.len() > 64 {
-            parsed.articles.into_par_iter().for_each(add);
-        } else {
-            parsed.articles.into_iter().for_each(add);
-        }
-        progress.advance(file.size);
-    });
-    if let Some(e) = failure.into_inner().unwrap() {
-        return Err(Error::Tantivy {
-            path: index_dir.to_path_buf(),
-            source: e,
-        });
+    if opts.full {
+        writer.delete_all_documents().map_err(Error::tantivy(index_dir))?;
     }
 
-    progress.phase("committing", None);
-    let payload = serde_json::to_string(&CommitPayload {
-        schema_version: SCHEMA_VERSION,
-    })
-    .expect("payload serialises");
-    let mut prepared = writer.prepare_commit().map_err(Error::tantivy(index_dir))?;
-    prepared.set_payload(&payload);
-    prepared.commit().map_err(Error::tantivy(index_dir))?;
+    // Sort the files: unchanged ones are not even opened.
+    let mut run = Run::new(news.fields.clone());
+    let mut problems: BTreeMap<String, FileProblems> = BTreeMap::new();
+    let mut to_read: Vec<&SourceFile> = Vec::new();
+    let mut present: HashSet<&str> = HashSet::new();
+    for file in &discovery.files {
+        present.insert(&file.rel);
+        let known = stamps.get(&file.rel);
+        let known_problem = old_problems.get(&file.rel);
+        match (known, known_problem) {
+            (Some(s), p) if s.matches_metadata(file) && p.is_none_or(|p| p.stamp.matches_metadata(file)) => {
+                if let Some(p) = p {
+                    problems.insert(file.rel.clone(), p.clone());
+                }
+                run.unchanged += 1;
+            }
+            (None, Some(p)) if p.stamp.matches_metadata(file) => {
+                problems.insert(file.rel.clone(), p.clone());
+                run.unchanged += 1;
+            }
+            _ => to_read.push(file),
+        }
+    }
+    // Files gone since the last run.
+    let removed: Vec<&String> = stamps.keys().filter(|p| !present.contains(p.as_str())).collect();
+    for path in &removed {
+        writer.delete_term(Term::from_field_text(news.fields.src_path, path));
+    }
+    run.removed = removed.len() as u64;
+
+    let total_bytes: u64 = to_read.iter().map(|f| f.size).sum();
+    progress.phase("indexing", Some(total_bytes));
+    let problems = Mutex::new(problems);
+    for batch in to_read.chunks(opts.commit_every.max(1)) {
+        batch
+            .par_iter()
+            .try_for_each(|file| {
+                let outcome = run.index_file(&writer, file, stamps.get(&file.rel), opts)?;
+                let mut problems = problems.lock().unwrap();
+                problems.remove(&file.rel);
+                if let Some(p) = outcome {
+                    problems.insert(file.rel.clone(), p);
+                }
+                progress.advance(file.size);
+                Ok::<(), tantivy::TantivyError>(())
+            })
+            .map_err(Error::tantivy(index_dir))?;
+        commit(&mut writer, &problems.lock().unwrap(), index_dir)?;
+        run.commits += 1;
+    }
+    if run.commits == 0 && (run.removed > 0 || opts.full || news.payload()?.schema_version == 0) {
+        commit(&mut writer, &problems.lock().unwrap(), index_dir)?;
+        run.commits += 1;
+    }
+    progress.phase("merging", None);
     writer.wait_merging_threads().map_err(Error::tantivy(index_dir))?;
     progress.finish();
+    news.reload()?;
 
-    let mut skipped = skipped.into_inner().unwrap();
+    let mut skipped: Vec<Skipped> = discovery.skipped;
+    skipped.extend(
+        problems
+            .into_inner()
+            .unwrap()
+            .into_values()
+            .flat_map(|p| p.problems),
+    );
     skipped.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     let mut skipped_by_reason = BTreeMap::new();
     for s in &skipped {
         *skipped_by_reason.entry(s.reason.key().to_string()).or_insert(0) += 1;
     }
     let seconds = started.elapsed().as_secs_f64();
-    let bytes = counters.bytes.load(Ordering::Relaxed);
+    let bytes = run.bytes.load(Ordering::Relaxed);
     Ok(IndexSummary {
         index: index_dir.to_path_buf(),
         corpus: corpus.to_path_buf(),
-        articles: counters.articles.load(Ordering::Relaxed),
-        headline_only: counters.headline_only.load(Ordering::Relaxed),
-        undated: counters.undated.load(Ordering::Relaxed),
-        files: counters.files.load(Ordering::Relaxed),
+        full: opts.full,
+        articles: news.num_articles(),
+        added: run.added.load(Ordering::Relaxed),
+        updated: run.updated.load(Ordering::Relaxed),
+        removed: run.removed,
+        unchanged: run.unchanged + run.touched.load(Ordering::Relaxed),
+        headline_only: run.headline_only.load(Ordering::Relaxed),
+        undated: run.undated.load(Ordering::Relaxed),
+        files: run.files.load(Ordering::Relaxed),
         bytes,
         seconds,
         mb_per_sec: if seconds > 0.0 {
@@ -183,30 +325,156 @@ pub fn index_corpus(
         } else {
             0.0
         },
+        commits: run.commits,
         ignored: discovery.ignored,
         skipped_by_reason,
         skipped,
     })
 }
 
-#[derive(Default)]
-struct Counters {
-    articles: AtomicU64,
+fn commit(writer: &mut IndexWriter, problems: &BTreeMap<String, FileProblems>, dir: &Path) -> Result<()> {
+    let payload = serde_json::to_string(&CommitPayload {
+        schema_version: SCHEMA_VERSION,
+        problems: problems.clone(),
+    })
+    .expect("payload serialises");
+    let mut prepared = writer.prepare_commit().map_err(Error::tantivy(dir))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(Error::tantivy(dir))?;
+    Ok(())
+}
+
+/// Counters and the work of one run.
+struct Run {
+    fields: Fields,
+    added: AtomicU64,
+    updated: AtomicU64,
+    touched: AtomicU64,
+    removed: u64,
+    unchanged: u64,
+    commits: u64,
     headline_only: AtomicU64,
     undated: AtomicU64,
     files: AtomicU64,
     bytes: AtomicU64,
 }
 
-impl Counters {
-    fn count(&self, a: &Article) {
-        self.articles.fetch_add(1, Ordering::Relaxed);
-        if a.body.is_empty() {
-            self.headline_only.fetch_add(1, Ordering::Relaxed);
+impl Run {
+    fn new(fields: Fields) -> Run {
+        Run {
+            fields,
+            added: AtomicU64::new(0),
+            updated: AtomicU64::new(0),
+            touched: AtomicU64::new(0),
+            removed: 0,
+            unchanged: 0,
+            commits: 0,
+            headline_only: AtomicU64::new(0),
+            undated: AtomicU64::new(0),
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
         }
-        if a.date.is_none() {
-            self.undated.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Reads, parses and (re)indexes one file; returns its problems, if any.
+    fn index_file(
+        &self,
+        writer: &IndexWriter,
+        file: &SourceFile,
+        known: Option<&Stamp>,
+        opts: &IndexOptions,
+    ) -> tantivy::Result<Option<FileProblems>> {
+        let bytes = match std::fs::read(&file.abs) {
+            Ok(b) => b,
+            Err(e) => {
+                // Unreadable now: its old articles go, the reason is kept.
+                writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
+                let stamp = Stamp {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    hash: String::new(),
+                };
+                return Ok(Some(FileProblems {
+                    stamp,
+                    problems: vec![Skipped {
+                        path: file.rel.clone(),
+                        line: None,
+                        reason: SkipReason::Unreadable(e.to_string()),
+                    }],
+                }));
+            }
+        };
+        let stamp = Stamp {
+            size: bytes.len() as u64,
+            mtime_ns: file.mtime_ns,
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+        };
+        let counter = match known {
+            None => &self.added,
+            Some(k) if k.hash == stamp.hash => &self.touched,
+            Some(_) => &self.updated,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        // Same bytes, new mtime: documents are rewritten so that their
+        // stamp carries the new mtime and the file is not hashed again.
+        let parsed = ingest::parse_bytes(&file.rel, &bytes, &opts.fields);
+        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
+        let encoded = stamp.encode(&file.rel);
+        let add = |mut article: Article| -> tantivy::Result<()> {
+            let mentions = opts.extractor.extract(&article.entity_text());
+            article.entities = Entities::from_mentions(&mentions);
+            if article.body.is_empty() {
+                self.headline_only.fetch_add(1, Ordering::Relaxed);
+            }
+            if article.date.is_none() {
+                self.undated.fetch_add(1, Ordering::Relaxed);
+            }
+            let mut doc = to_document(&self.fields, &article);
+            doc.add_text(self.fields.src_path, &file.rel);
+            doc.add_text(self.fields.src_stamp, &encoded);
+            writer.add_document(doc).map(|_| ())
+        };
+        // A large multi-article file (JSONL) is tagged on every core too.
+        if parsed.articles.len() > 64 {
+            parsed.articles.into_par_iter().try_for_each(add)?;
+        } else {
+            parsed.articles.into_iter().try_for_each(add)?;
         }
+        Ok((!parsed.problems.is_empty()).then_some(FileProblems {
+            stamp,
+            problems: parsed.problems,
+        }))
+    }
+}
+
+/// The article stored in a document (inverse of [`to_document`]).
+pub(crate) fn from_document(f: &Fields, doc: &TantivyDocument) -> Article {
+    use tantivy::schema::Value;
+    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+    let all = |field| {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    Article {
+        id: text(f.id).unwrap_or_default(),
+        path: text(f.path).unwrap_or_default(),
+        title: text(f.title).unwrap_or_default(),
+        body: text(f.body).unwrap_or_default(),
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(dates::from_tantivy),
+        source: text(f.source),
+        author: text(f.author),
+        url: text(f.url),
+        entities: Entities {
+            person: all(f.person),
+            org: all(f.org),
+            place: all(f.place),
+        },
     }
 }
 
@@ -232,4 +500,41 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
         }
     }
     doc
+}
+
+/// What `compact` did.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompactSummary {
+    pub segments_before: usize,
+    pub segments_after: usize,
+    pub seconds: f64,
+}
+
+/// Merges every segment of the index into one: after many small incremental
+/// runs, searches then touch one segment instead of many. Takes the writer
+/// lock like an indexing run.
+pub fn compact(index_dir: &Path, wait: bool) -> Result<CompactSummary> {
+    let started = Instant::now();
+    let news = NewsIndex::open(index_dir)?;
+    let _lock = WriterLock::acquire(index_dir, wait)?;
+    let ids = news
+        .index
+        .searchable_segment_ids()
+        .map_err(Error::tantivy(index_dir))?;
+    let before = ids.len();
+    if before > 1 {
+        let mut writer: IndexWriter = news.index.writer(64_000_000).map_err(Error::tantivy(index_dir))?;
+        writer.merge(&ids).wait().map_err(Error::tantivy(index_dir))?;
+        writer.wait_merging_threads().map_err(Error::tantivy(index_dir))?;
+    }
+    news.reload()?;
+    Ok(CompactSummary {
+        segments_before: before,
+        segments_after: news
+            .index
+            .searchable_segment_ids()
+            .map_err(Error::tantivy(index_dir))?
+            .len(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }

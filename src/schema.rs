@@ -7,7 +7,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
-    TextOptions, STORED, STRING,
+    TextOptions, FAST, STORED, STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::Index;
@@ -16,7 +16,7 @@ use crate::entities::EntityKind;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with
 /// another version is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Names of the fields, as used in queries (`title:`, `person:`) and on disk.
 pub mod names {
@@ -32,6 +32,12 @@ pub mod names {
     pub const SOURCE: &str = "source";
     pub const AUTHOR: &str = "author";
     pub const URL: &str = "url";
+    /// Relative path of the source file (indexed whole: a changed file's
+    /// articles are deleted by this term).
+    pub const SRC_PATH: &str = "src_path";
+    /// `path \x1f size \x1f mtime_ns \x1f blake3` of the source file as it was
+    /// indexed (a fast field): what the next incremental run compares with.
+    pub const SRC_STAMP: &str = "src_stamp";
 }
 
 /// Analyzer of `title` and `body`: tantivy's built-in English stemmer.
@@ -54,6 +60,8 @@ pub struct Fields {
     pub source: Field,
     pub author: Field,
     pub url: Field,
+    pub src_path: Field,
+    pub src_stamp: Field,
 }
 
 impl Fields {
@@ -81,6 +89,8 @@ impl Fields {
             source: schema.get_field(names::SOURCE)?,
             author: schema.get_field(names::AUTHOR)?,
             url: schema.get_field(names::URL)?,
+            src_path: schema.get_field(names::SRC_PATH)?,
+            src_stamp: schema.get_field(names::SRC_STAMP)?,
         })
     }
 }
@@ -116,6 +126,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let source = b.add_text_field(names::SOURCE, name);
     let author = b.add_text_field(names::AUTHOR, STORED);
     let url = b.add_text_field(names::URL, STORED);
+    let src_path = b.add_text_field(names::SRC_PATH, STRING);
+    let src_stamp = b.add_text_field(names::SRC_STAMP, FAST);
     let fields = Fields {
         id,
         path,
@@ -129,6 +141,8 @@ pub fn build_schema() -> (Schema, Fields) {
         source,
         author,
         url,
+        src_path,
+        src_stamp,
     };
     (b.build(), fields)
 }

@@ -20,7 +20,9 @@ Exit status:
   0  success (files that were skipped are reported, not fatal)
   1  the work failed: unreadable corpus, missing or broken index, I/O error
   2  usage error: bad option, malformed query, invalid date
-  3  with `index --strict`: the index was written, but some files were skipped";
+  3  with `index --strict`: the index was written, but some files were skipped
+ 75  another `newsdex index` (or `compact`) is writing this index; the message
+     names it (pid, start time); `--wait` waits for it instead";
 
 /// Search engine for news archives: index a folder of articles, then search
 /// it with ranked, highlighted results filtered by date and by the people,
@@ -34,7 +36,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build the index from a corpus directory (replaces what it held).
+    /// Build or update the index from a corpus directory.
+    ///
+    /// Runs are incremental: only new and changed files are read, the
+    /// articles of deleted files are removed, and a file whose size and
+    /// modification time are unchanged is not even opened. `--full` rebuilds
+    /// from scratch. A run may be killed at any moment: work is committed in
+    /// batches, the index always opens as of its last commit, and the next
+    /// run finishes the job. Searches keep working during a run.
     ///
     /// Formats, recognised by extension (a `.gz` suffix is read through):
     /// `.txt` (an optional ` date YYYY-MM-DD ` header or a block of
@@ -64,6 +73,21 @@ enum Command {
     /// Show what an index holds: counts, date range, size, top entities.
     #[command(after_help = EXIT_CODES)]
     Stats(StatsArgs),
+    /// Merge the index's segments into one (after many incremental runs).
+    #[command(after_help = EXIT_CODES)]
+    Compact(CompactArgs),
+}
+
+#[derive(Debug, Args)]
+struct CompactArgs {
+    #[command(flatten)]
+    location: IndexLocation,
+    /// Wait for a running writer instead of exiting with status 75.
+    #[arg(long)]
+    wait: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +131,21 @@ struct IndexArgs {
     /// scheduled runs that must alert.
     #[arg(long)]
     strict: bool,
+    /// Rebuild from scratch instead of updating what changed.
+    #[arg(long)]
+    full: bool,
+    /// When another process is writing this index, wait for it instead of
+    /// exiting with status 75.
+    #[arg(long)]
+    wait: bool,
+    /// Commit after every N files read, so that an interrupted run keeps
+    /// its work.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    commit_every: u64,
+    /// Stay running: watch the corpus and index changes a second after they
+    /// settle (Ctrl-C to stop).
+    #[arg(long)]
+    watch: bool,
 }
 
 fn parse_field(s: &str) -> Result<(String, String), String> {
@@ -185,19 +224,17 @@ pub fn run(cli: Cli) -> i32 {
         Command::Index(a) => cmd_index(a),
         Command::Search(a) => cmd_search(a),
         Command::Stats(a) => cmd_stats(a),
+        Command::Compact(a) => cmd_compact(a),
     };
     match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => 0,
         Err(err) => {
             eprintln!("newsdex: {err:#}");
-            let usage = err
-                .downcast_ref::<newsdex::Error>()
-                .is_some_and(newsdex::Error::is_usage);
-            if usage {
-                2
-            } else {
-                1
+            match err.downcast_ref::<newsdex::Error>() {
+                Some(e) if e.is_usage() => 2,
+                Some(newsdex::Error::Busy { .. }) => 75,
+                _ => 1,
             }
         }
     }
@@ -224,20 +261,46 @@ fn cmd_index(a: IndexArgs) -> Result<i32> {
         memory_budget: a.memory_mb * 1024 * 1024,
         threads: a.threads.unwrap_or(0),
         max_file_bytes: a.max_file_mb * 1024 * 1024,
+        full: a.full,
+        wait: a.wait,
+        commit_every: a.commit_every as usize,
         ..IndexOptions::default()
     };
-    let bar = progress::Bar::new();
-    let summary = index_corpus(&a.corpus, a.location.path(), &opts, &bar)?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
-    } else {
-        eprintln!("{}", render::index_summary(&summary));
+    // One JSON object per line, so that `--watch --json` is a stream.
+    let report = |summary: &newsdex::IndexSummary| {
+        if a.json {
+            println!("{}", serde_json::to_string(summary).expect("summary serialises"));
+        } else {
+            eprintln!("{}", render::index_summary(summary));
+        }
+    };
+    if a.watch {
+        newsdex::watch::watch(&a.corpus, a.location.path(), &opts, |result| match result {
+            Ok(summary) => report(&summary),
+            Err(e) => eprintln!("newsdex: {e}"),
+        })?;
+        return Ok(0);
     }
+    let summary = index_corpus(&a.corpus, a.location.path(), &opts, &progress::Bar::new())?;
+    report(&summary);
     Ok(if a.strict && !summary.skipped.is_empty() {
         3
     } else {
         0
     })
+}
+
+fn cmd_compact(a: CompactArgs) -> Result<i32> {
+    let s = newsdex::compact(a.location.path(), a.wait)?;
+    if a.json {
+        println!("{}", serde_json::to_string(&s)?);
+    } else {
+        eprintln!(
+            "Compacted {} segments into {} in {:.2} s",
+            s.segments_before, s.segments_after, s.seconds
+        );
+    }
+    Ok(0)
 }
 
 /// Builds the default index from the default corpus when neither exists

@@ -147,13 +147,20 @@ pub fn stats(out: &mut impl Write, path: &Path, s: &IndexStats) -> io::Result<()
 
 pub fn index_summary(s: &IndexSummary) -> String {
     let mut line = format!(
-        "Indexed {} articles from {} files ({}) in {:.2} s, {:.1} MB/s",
+        "{} articles in the index; read {} files ({}) in {:.2} s, {:.1} MB/s: {} added, {} updated, {} removed, {} unchanged",
         s.articles,
         s.files,
         HumanBytes(s.bytes),
         s.seconds,
-        s.mb_per_sec
+        s.mb_per_sec,
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged
     );
+    if s.full {
+        line.push_str(" (full rebuild)");
+    }
     let skipped: u64 = s.skipped_by_reason.values().sum();
     if skipped > 0 {
         let reasons: Vec<String> = s

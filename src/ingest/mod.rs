@@ -13,7 +13,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::article::Article;
@@ -142,10 +142,19 @@ pub struct SourceFile {
     /// Path relative to the corpus root, `/`-separated on every platform.
     pub rel: String,
     pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch (0 if unknown).
+    pub mtime_ns: i64,
+}
+
+fn mtime_ns(meta: &fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64)
 }
 
 /// Why a file was not indexed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
 pub enum SkipReason {
     /// Nothing but whitespace (or a bare date header).
@@ -190,7 +199,7 @@ impl SkipReason {
 }
 
 /// A file (or a line of one) that was skipped, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: String,
     pub line: Option<u64>,
@@ -241,6 +250,7 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
                 abs: root.to_path_buf(),
                 rel,
                 size: meta.len(),
+                mtime_ns: mtime_ns(&meta),
             });
         }
         return Ok(d);
@@ -271,8 +281,8 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
             d.ignored += 1;
             continue;
         }
-        let size = match entry.metadata() {
-            Ok(m) => m.len(),
+        let (size, mtime_ns) = match entry.metadata() {
+            Ok(m) => (m.len(), mtime_ns(&m)),
             Err(err) => {
                 d.skipped.push(Skipped {
                     path: rel,
@@ -294,6 +304,7 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
             abs: entry.into_path(),
             rel,
             size,
+            mtime_ns,
         });
     }
     Ok(d)

@@ -1,0 +1,117 @@
+//! One writer per index: an advisory lock (flock) on a file in the index
+//! directory. The operating system drops it when the process dies, however it
+//! dies, so a stale lock never blocks a run; the file's content names the
+//! holder so a refused run can say who is working.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Name of the lock file inside the index directory.
+pub const LOCK_FILE: &str = ".newsdex-writer.lock";
+
+/// Who holds the lock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockHolder {
+    pub pid: u32,
+    /// RFC 3339, UTC.
+    pub started: String,
+}
+
+/// Held while a process writes the index; released on drop (or death).
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: File,
+}
+
+impl WriterLock {
+    /// Takes the lock of the index at `dir` (creating the directory). When
+    /// another process holds it: waits for it if `wait`, else fails at once
+    /// with [`Error::Busy`].
+    pub fn acquire(dir: &Path, wait: bool) -> Result<WriterLock> {
+        let io = |action: &'static str| {
+            let path = dir.join(LOCK_FILE);
+            move |source| Error::Io { action, path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io("cannot create index directory"))?;
+        let path = dir.join(LOCK_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io("cannot open lock file"))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) if wait => file.lock().map_err(io("cannot lock"))?,
+            Err(TryLockError::WouldBlock) => {
+                let holder = read_holder(&mut file);
+                return Err(Error::Busy {
+                    path: dir.to_path_buf(),
+                    holder: holder.map_or_else(
+                        || "another process".to_string(),
+                        |h| format!("process {} (started {})", h.pid, h.started),
+                    ),
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(io("cannot lock")(e)),
+        }
+        let me = LockHolder {
+            pid: std::process::id(),
+            started: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        file.set_len(0).map_err(io("cannot write lock file"))?;
+        file.rewind().map_err(io("cannot write lock file"))?;
+        file.write_all(serde_json::to_string(&me).expect("serialisable").as_bytes())
+            .map_err(io("cannot write lock file"))?;
+        Ok(WriterLock { _file: file })
+    }
+}
+
+/// The holder named in the lock file. The holder writes its name just
+/// after locking, so a reader may briefly see the previous holder's name (a
+/// dead process) or nothing: read again for a little while in that case.
+fn read_holder(file: &mut File) -> Option<LockHolder> {
+    for _ in 0..50 {
+        let mut text = String::new();
+        if file.rewind().is_ok() && file.read_to_string(&mut text).is_ok() {
+            if let Ok(h) = serde_json::from_str::<LockHolder>(&text) {
+                if process_alive(h.pid) {
+                    return Some(h);
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    None
+}
+
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_writer_is_refused_naming_the_first_and_the_lock_frees_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = WriterLock::acquire(dir.path(), false).unwrap();
+        let err = WriterLock::acquire(dir.path(), false).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(&format!("process {}", std::process::id())), "{msg}");
+        assert!(matches!(err, Error::Busy { .. }));
+        drop(first);
+        WriterLock::acquire(dir.path(), false).unwrap();
+    }
+}
