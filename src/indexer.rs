@@ -163,7 +163,6 @@ impl NewsIndex {
     pub(crate) fn source_stamps(&self) -> Result<HashMap<String, Stamp>> {
         let searcher = self.reader.searcher();
         let mut out = HashMap::new();
-        let mut text = String::new();
         for seg in searcher.segment_readers() {
             let Some(column) = seg
                 .fast_fields()
@@ -172,16 +171,24 @@ impl NewsIndex {
             else {
                 continue;
             };
-            let mut seen = HashSet::new();
+            // Mark the stamps of live documents, then read those stamps in one
+            // pass over the dictionary (decoding terms one by one would
+            // decompress a block per term).
+            let dict = column.dictionary();
+            let mut live = vec![false; dict.num_terms()];
             for doc in 0..seg.max_doc() {
-                if seg.is_deleted(doc) {
-                    continue;
+                if !seg.is_deleted(doc) {
+                    for ord in column.term_ords(doc) {
+                        live[ord as usize] = true;
+                    }
                 }
-                for ord in column.term_ords(doc) {
-                    if seen.insert(ord) && column.ord_to_str(ord, &mut text).unwrap_or(false) {
-                        if let Some((path, stamp)) = Stamp::decode(&text) {
-                            out.insert(path, stamp);
-                        }
+            }
+            let mut terms = dict.stream().map_err(|e| Error::tantivy(&self.path)(e.into()))?;
+            while terms.advance() {
+                if live[terms.term_ord() as usize] {
+                    let text = String::from_utf8_lossy(terms.key());
+                    if let Some((path, stamp)) = Stamp::decode(&text) {
+                        out.insert(path, stamp);
                     }
                 }
             }
@@ -262,6 +269,12 @@ pub fn index_corpus(
     }
     run.removed = removed.len() as u64;
 
+    // A run that rewrites most of the index merges it into one segment at the
+    // end (below); the merge policy stays out of its way meanwhile.
+    let bulk = opts.full || to_read.len() * 2 > discovery.files.len();
+    if bulk {
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
     let total_bytes: u64 = to_read.iter().map(|f| f.size).sum();
     progress.phase("indexing", Some(total_bytes));
     let problems = Mutex::new(problems);
@@ -287,6 +300,18 @@ pub fn index_corpus(
         run.commits += 1;
     }
     progress.phase("merging", None);
+    // A run that (re)wrote most of the index leaves one segment: searches
+    // are fastest on it, and the next small run is not left to pay for a
+    // large merge the policy would start then.
+    if bulk {
+        let ids = news
+            .index
+            .searchable_segment_ids()
+            .map_err(Error::tantivy(index_dir))?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait().map_err(Error::tantivy(index_dir))?;
+        }
+    }
     writer.wait_merging_threads().map_err(Error::tantivy(index_dir))?;
     progress.finish();
     news.reload()?;

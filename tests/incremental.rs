@@ -296,6 +296,17 @@ fn a_second_writer_exits_75_naming_the_first_and_searches_keep_working() {
     assert!(searches > 0);
     // --wait waits instead of failing.
     let mut holder = spawn();
+    // Start waiting only once the holder has the lock (its pid is in the file).
+    let lock_file = index.join(newsdex::lock::LOCK_FILE);
+    let pid = format!("\"pid\":{}", holder.id());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&lock_file)
+        .unwrap_or_default()
+        .contains(&pid)
+    {
+        assert!(Instant::now() < deadline, "the holder never took the lock");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let waited = newsdex(&["index", corpus_s, "--index", index_s, "--wait"]);
     assert!(waited.status.success(), "{}", stderr(&waited));
     assert!(holder.wait().unwrap().success());
