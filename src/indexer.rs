@@ -421,11 +421,11 @@ impl Run {
                 };
                 return Ok(Some(FileProblems {
                     stamp,
-                    problems: vec![Skipped {
-                        path: file.rel.clone(),
-                        line: None,
-                        reason: SkipReason::Unreadable(e.to_string()),
-                    }],
+                    problems: vec![Skipped::new(
+                        &file.rel,
+                        None,
+                        SkipReason::Unreadable(e.to_string()),
+                    )],
                 }));
             }
         };

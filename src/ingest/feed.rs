@@ -38,11 +38,11 @@ pub fn parse_feed(rel: &str, source: &str, _fields: &FieldMap) -> Parsed {
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                out.problems.push(Skipped {
-                    path: rel.to_string(),
-                    line: Some(line_of(source, pos)),
-                    reason: SkipReason::Parse(format!("invalid XML: {e}")),
-                });
+                out.problems.push(Skipped::new(
+                    rel,
+                    Some(line_of(source, pos)),
+                    SkipReason::Parse(format!("invalid XML: {e}")),
+                ));
                 break;
             }
         };
@@ -115,11 +115,11 @@ pub fn parse_feed(rel: &str, source: &str, _fields: &FieldMap) -> Parsed {
         }
     }
     if !is_feed && out.problems.is_empty() {
-        out.problems.push(Skipped {
-            path: rel.to_string(),
-            line: None,
-            reason: SkipReason::Parse("XML that is not an RSS or Atom feed".into()),
-        });
+        out.problems.push(Skipped::new(
+            rel,
+            None,
+            SkipReason::Parse("XML that is not an RSS or Atom feed".into()),
+        ));
     }
     out
 }
@@ -163,11 +163,8 @@ fn push_item(out: &mut Parsed, rel: &str, n: usize, it: Item) {
     let body = html::fragment_paragraphs(raw).join("\n\n");
     let title = html::fragment_paragraphs(&it.title).join(" ");
     let Some(mut article) = text::from_parts(&id, rel, &title, &body) else {
-        out.problems.push(Skipped {
-            path: rel.to_string(),
-            line: Some(it.line),
-            reason: SkipReason::Empty,
-        });
+        out.problems
+            .push(Skipped::new(rel, Some(it.line), SkipReason::Empty));
         return;
     };
     article.date = it.published.or(it.updated).as_deref().and_then(dates::parse_any);

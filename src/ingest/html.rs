@@ -71,11 +71,7 @@ pub fn parse_html(rel: &str, source: &str, _fields: &FieldMap) -> Parsed {
     let paragraphs = body_paragraphs(&doc);
     let mut out = Parsed::default();
     let Some(mut article) = text::from_parts(rel, rel, &title, &paragraphs.join("\n\n")) else {
-        out.problems.push(Skipped {
-            path: rel.to_string(),
-            line: None,
-            reason: SkipReason::Empty,
-        });
+        out.problems.push(Skipped::new(rel, None, SkipReason::Empty));
         return out;
     };
     article.date = meta(
@@ -250,20 +246,30 @@ fn inside_block(el: ElementRef<'_>) -> bool {
 /// passes through as one paragraph.
 pub fn fragment_paragraphs(fragment: &str) -> Vec<String> {
     if !fragment.contains('<') {
-        let t = collapse(fragment);
-        return if t.is_empty() { Vec::new() } else { vec![t] };
+        return one_paragraph(fragment);
     }
     let doc = Html::parse_fragment(fragment);
-    let blocks: Vec<String> = doc
-        .select(&BLOCKS)
+    let blocks = block_texts(doc.root_element());
+    if blocks.is_empty() {
+        one_paragraph(&doc.root_element().text().collect::<String>())
+    } else {
+        blocks
+    }
+}
+
+/// The text of each block element (paragraph, list item…) below `root`
+/// that is not page furniture, each block once.
+fn block_texts(root: ElementRef<'_>) -> Vec<String> {
+    root.select(&BLOCKS)
         .filter(|b| !inside_block(*b) && !excluded(*b))
         .map(|b| collapse(&b.text().collect::<String>()))
         .filter(|t| !t.is_empty())
-        .collect();
-    if !blocks.is_empty() {
-        return blocks;
-    }
-    let t = collapse(&doc.root_element().text().collect::<String>());
+        .collect()
+}
+
+/// `text` with whitespace folded, as a single paragraph (none if blank).
+fn one_paragraph(text: &str) -> Vec<String> {
+    let t = collapse(text);
     if t.is_empty() {
         Vec::new()
     } else {
@@ -277,12 +283,7 @@ fn body_paragraphs(doc: &Html) -> Vec<String> {
         let Some(root) = doc.select(container).next() else {
             continue;
         };
-        let paragraphs: Vec<String> = root
-            .select(&BLOCKS)
-            .filter(|b| !inside_block(*b) && !excluded(*b))
-            .map(|b| collapse(&b.text().collect::<String>()))
-            .filter(|t| !t.is_empty())
-            .collect();
+        let paragraphs = block_texts(root);
         if !paragraphs.is_empty() {
             return paragraphs;
         }
@@ -299,12 +300,7 @@ fn body_paragraphs(doc: &Html) -> Vec<String> {
         })
         .map(|(_, t)| t.to_string() + " ")
         .collect();
-    let text = collapse(&text);
-    if text.is_empty() {
-        Vec::new()
-    } else {
-        vec![text]
-    }
+    one_paragraph(&text)
 }
 
 #[cfg(test)]

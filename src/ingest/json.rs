@@ -59,11 +59,7 @@ pub fn parse_jsonl(rel: &str, text: &str, fields: &FieldMap) -> Parsed {
 }
 
 fn problem(rel: &str, line: Option<u64>, msg: String) -> Skipped {
-    Skipped {
-        path: rel.to_string(),
-        line,
-        reason: SkipReason::Parse(msg),
-    }
+    Skipped::new(rel, line, SkipReason::Parse(msg))
 }
 
 /// The first non-empty string among `names`; arrays of strings are joined
@@ -100,11 +96,8 @@ fn push_record(out: &mut Parsed, rel: &str, record: Option<usize>, obj: &Map<Str
         (Some(n), None) => format!("{rel}#{n}"),
     };
     let Some(mut article) = text::from_parts(&id, rel, &title, &body) else {
-        out.problems.push(Skipped {
-            path: rel.to_string(),
-            line: record.map(|n| n as u64),
-            reason: SkipReason::Empty,
-        });
+        out.problems
+            .push(Skipped::new(rel, record.map(|n| n as u64), SkipReason::Empty));
         return;
     };
     apply_meta(&mut article, obj, f);

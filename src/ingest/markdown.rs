@@ -14,11 +14,8 @@ pub fn parse_markdown(rel: &str, source: &str, fields: &FieldMap) -> Parsed {
     let (meta, body) = match split_front_matter(source) {
         Ok(split) => split,
         Err(msg) => {
-            out.problems.push(Skipped {
-                path: rel.to_string(),
-                line: Some(1),
-                reason: SkipReason::Parse(msg),
-            });
+            out.problems
+                .push(Skipped::new(rel, Some(1), SkipReason::Parse(msg)));
             return out;
         }
     };
@@ -29,11 +26,7 @@ pub fn parse_markdown(rel: &str, source: &str, fields: &FieldMap) -> Parsed {
             apply_meta(&mut article, &meta, fields);
             out.articles.push(article);
         }
-        None => out.problems.push(Skipped {
-            path: rel.to_string(),
-            line: None,
-            reason: SkipReason::Empty,
-        }),
+        None => out.problems.push(Skipped::new(rel, None, SkipReason::Empty)),
     }
     out
 }

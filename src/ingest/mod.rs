@@ -206,6 +206,16 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
+impl Skipped {
+    pub fn new(path: &str, line: Option<u64>, reason: SkipReason) -> Skipped {
+        Skipped {
+            path: path.to_string(),
+            line,
+            reason,
+        }
+    }
+}
+
 /// What walking the corpus found.
 #[derive(Debug, Default)]
 pub struct Discovery {
@@ -240,11 +250,8 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
         if format_of(&rel).is_none() {
             d.ignored += 1;
         } else if meta.len() > max_file_bytes {
-            d.skipped.push(Skipped {
-                path: rel,
-                line: None,
-                reason: SkipReason::TooLarge(meta.len()),
-            });
+            d.skipped
+                .push(Skipped::new(&rel, None, SkipReason::TooLarge(meta.len())));
         } else {
             d.files.push(SourceFile {
                 abs: root.to_path_buf(),
@@ -284,20 +291,14 @@ pub fn discover(root: &Path, max_file_bytes: u64) -> Result<Discovery> {
         let (size, mtime_ns) = match entry.metadata() {
             Ok(m) => (m.len(), mtime_ns(&m)),
             Err(err) => {
-                d.skipped.push(Skipped {
-                    path: rel,
-                    line: None,
-                    reason: SkipReason::Unreadable(err.to_string()),
-                });
+                d.skipped
+                    .push(Skipped::new(&rel, None, SkipReason::Unreadable(err.to_string())));
                 continue;
             }
         };
         if size > max_file_bytes {
-            d.skipped.push(Skipped {
-                path: rel,
-                line: None,
-                reason: SkipReason::TooLarge(size),
-            });
+            d.skipped
+                .push(Skipped::new(&rel, None, SkipReason::TooLarge(size)));
             continue;
         }
         d.files.push(SourceFile {
@@ -349,11 +350,11 @@ pub fn read_articles(file: &SourceFile, fields: &FieldMap) -> Parsed {
         Ok(bytes) => parse_bytes(&file.rel, &bytes, fields),
         Err(e) => Parsed {
             articles: Vec::new(),
-            problems: vec![Skipped {
-                path: file.rel.clone(),
-                line: None,
-                reason: SkipReason::Unreadable(e.to_string()),
-            }],
+            problems: vec![Skipped::new(
+                &file.rel,
+                None,
+                SkipReason::Unreadable(e.to_string()),
+            )],
         },
     }
 }
@@ -362,11 +363,7 @@ pub fn read_articles(file: &SourceFile, fields: &FieldMap) -> Parsed {
 pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
     let whole = |reason| Parsed {
         articles: Vec::new(),
-        problems: vec![Skipped {
-            path: rel.to_string(),
-            line: None,
-            reason,
-        }],
+        problems: vec![Skipped::new(rel, None, reason)],
     };
     let Some(format) = format_of(rel) else {
         return Parsed::default();
