@@ -1,0 +1,110 @@
+//! Trains the entity tagger on CoNLL-2003 and reports entity-level scores.
+//!
+//! ```text
+//! cargo run --release --example train_tagger -- ../shared/corpora/conll2003 [OUT] [--test]
+//! ```
+//!
+//! Trains on `eng.train`, prints precision/recall/F1 on `eng.testa` after each
+//! epoch, writes the model to OUT (default `models/ner.bin`), and with
+//! `--test` scores the held-out `eng.testb` once, at the end.
+
+use std::io::Read;
+
+use newsdex::entities::perceptron::{
+    capitalisation_table, evaluate, read_conll, Perceptron, Scores, Sentence,
+};
+
+const EPOCHS: usize = 10;
+const SEED: u64 = 2003;
+const TYPES: [&str; 3] = ["PER", "ORG", "LOC"];
+
+/// Tags each document's sentences together, as articles are tagged.
+fn tag_by_document(model: &Perceptron, data: &[Sentence]) -> Vec<Vec<usize>> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut start = 0;
+    while start < data.len() {
+        let end = (start..data.len())
+            .find(|&i| data[i].doc != data[start].doc)
+            .unwrap_or(data.len());
+        let words: Vec<&[String]> = data[start..end].iter().map(|s| s.words.as_slice()).collect();
+        out.extend(model.tag_document(&words));
+        start = end;
+    }
+    out
+}
+
+fn report(name: &str, model: &Perceptron, data: &[Sentence]) {
+    let gold: Vec<Vec<usize>> = data.iter().map(|s| s.tags.clone()).collect();
+    let pred = tag_by_document(model, data);
+    let sc = evaluate(&gold, &pred);
+    let (p, r, f) = sc.micro(&TYPES);
+    print!("{name}: PER+ORG+LOC P {:.4} R {:.4} F1 {:.4} |", p, r, f);
+    for (t, tp, pr, go) in &sc.by_type {
+        let (p, r, f) = Scores::prf(*tp, *pr, *go);
+        print!(" {t} P {p:.3} R {r:.3} F1 {f:.3};");
+    }
+    println!();
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = args
+        .first()
+        .map(String::as_str)
+        .unwrap_or("../shared/corpora/conll2003");
+    let out = args
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .unwrap_or("models/ner.bin");
+    let test = args.iter().any(|a| a == "--test");
+    let read = |f: &str| {
+        read_conll(
+            &std::fs::read_to_string(format!("{dir}/{f}")).unwrap_or_else(|e| panic!("{dir}/{f}: {e}")),
+        )
+    };
+    let (train, dev) = (read("eng.train"), read("eng.testa"));
+    // Unlabelled news text for the capitalisation prior: the shared Reuters
+    // corpora beside CoNLL (none of it is CoNLL's test text).
+    let mut texts = Vec::new();
+    for corpus in ["reuters_news_2006_2013", "reuters21578"] {
+        let path = format!("{dir}/../{corpus}/articles.jsonl.gz");
+        let mut s = String::new();
+        flate2::read::MultiGzDecoder::new(
+            std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
+        )
+        .read_to_string(&mut s)
+        .unwrap();
+        for line in s.lines() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+                texts.push(v["body"].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    let caps = capitalisation_table(texts.iter().map(String::as_str));
+    println!(
+        "capitalisation prior: {} words from {} articles",
+        caps.len(),
+        texts.len()
+    );
+    let t = std::time::Instant::now();
+    let model = Perceptron::train(&train, caps, EPOCHS, SEED, |epoch, m| {
+        report(&format!("epoch {} testa", epoch + 1), m, &dev)
+    });
+    println!(
+        "trained in {:.1} s, {} features",
+        t.elapsed().as_secs_f64(),
+        model.len()
+    );
+    if let Some(parent) = std::path::Path::new(out).parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    model.save(std::fs::File::create(out).unwrap(), 0.0).unwrap();
+    let back = Perceptron::load(std::fs::File::open(out).unwrap()).unwrap();
+    println!("wrote {out}: {} bytes", std::fs::metadata(out).unwrap().len());
+    report("testa (saved model)", &back, &dev);
+    if test {
+        report("testb", &back, &read("eng.testb"));
+    }
+}

@@ -1,0 +1,669 @@
+//! A greedy averaged-perceptron sequence tagger for named entities (BIO
+//! tags over PER, ORG, LOC, MISC), trained on CoNLL-2003.
+//!
+//! Features are hashed strings (word forms, shapes, affixes, neighbours,
+//! previous tags); weights live in a map from feature hash to one weight per
+//! tag, so the model holds only features seen in training. Decoding is left
+//! to right with the two previous predicted tags, constrained to valid BIO.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+/// Tags in a fixed order: O, then B/I for each type.
+pub const TAGS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
+const N: usize = TAGS.len();
+/// Tag index of "no previous tag" (sentence start), only used in features.
+const START: usize = N;
+
+fn tag_index(tag: &str) -> Option<usize> {
+    TAGS.iter().position(|t| *t == tag)
+}
+
+/// Entity type of a tag index (`None` for O).
+pub fn tag_type(t: usize) -> Option<&'static str> {
+    (t > 0).then(|| &TAGS[t][2..])
+}
+
+fn is_begin(t: usize) -> bool {
+    t > 0 && t % 2 == 1
+}
+
+/// May `t` follow `prev` in BIO? I-X only after B-X or I-X.
+fn allowed(prev: usize, t: usize) -> bool {
+    if t == 0 || is_begin(t) {
+        return true;
+    }
+    prev != START && prev != 0 && tag_type(prev) == tag_type(t)
+}
+
+/// A sentence of tokens, with gold tags when read from CoNLL data.
+#[derive(Clone, Debug, Default)]
+pub struct Sentence {
+    pub words: Vec<String>,
+    pub tags: Vec<usize>,
+    /// Number of the document (article) the sentence belongs to.
+    pub doc: usize,
+}
+
+/// Reads CoNLL-2003 columns (token first, NER tag last; IOB1 or BIO),
+/// converting tags to BIO. `-DOCSTART-` lines are dropped.
+pub fn read_conll(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut cur = Sentence::default();
+    let mut raw: Vec<String> = Vec::new();
+    let mut doc = 0;
+    let flush = |cur: &mut Sentence, raw: &mut Vec<String>, out: &mut Vec<Sentence>, doc: usize| {
+        if !cur.words.is_empty() {
+            cur.tags = iob1_to_bio(raw);
+            cur.doc = doc;
+            out.push(std::mem::take(cur));
+        }
+        raw.clear();
+    };
+    for line in text.lines() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.is_empty() || cols[0] == "-DOCSTART-" {
+            flush(&mut cur, &mut raw, &mut out, doc);
+            if cols.first() == Some(&"-DOCSTART-") {
+                doc += 1;
+            }
+            continue;
+        }
+        cur.words.push(cols[0].to_string());
+        raw.push(cols.last().unwrap_or(&"O").to_string());
+    }
+    flush(&mut cur, &mut raw, &mut out, doc);
+    out
+}
+
+fn iob1_to_bio(raw: &[String]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut prev_type: Option<&str> = None;
+    for t in raw {
+        let (prefix, ty) = t.split_once('-').unwrap_or(("O", ""));
+        let tag = if t == "O" || ty.is_empty() {
+            prev_type = None;
+            "O".to_string()
+        } else {
+            let begin = prefix == "B" || prev_type != Some(ty);
+            prev_type = Some(ty);
+            format!("{}-{ty}", if begin { "B" } else { "I" })
+        };
+        out.push(tag_index(&tag).unwrap_or(0));
+    }
+    out
+}
+
+/// Word shape: capitals X, lower x, digits d, other kept; runs collapsed.
+fn shape(w: &str) -> String {
+    let mut out = String::new();
+    let mut last = '\0';
+    for c in w.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else {
+            c
+        };
+        if s != last {
+            out.push(s);
+            last = s;
+        }
+    }
+    out
+}
+
+/// FNV-1a over a feature's parts.
+fn fhash(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for p in parts {
+        for &b in *p {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Per-sentence precomputed token views.
+struct Prepared {
+    lower: Vec<String>,
+    shapes: Vec<String>,
+    /// The sentence is written in capitals (a wire headline).
+    shouted: bool,
+    /// Per token: how the same word is written elsewhere in the document.
+    doc: Vec<&'static [u8]>,
+    /// Per token: capitalisation bucket from unlabelled text (b"-" unknown).
+    caps: Vec<[u8; 1]>,
+}
+
+/// What the rest of a document says about a word's case: capitalised
+/// inside a sentence elsewhere (a name), lower-case elsewhere (a common
+/// word), both, or neither.
+#[derive(Default)]
+pub struct DocCase {
+    seen: HashMap<String, (bool, bool)>,
+}
+
+impl DocCase {
+    /// Collects case evidence from a document's sentences.
+    pub fn new<S: AsRef<[String]>>(sentences: &[S]) -> DocCase {
+        let mut seen: HashMap<String, (bool, bool)> = HashMap::new();
+        for s in sentences {
+            let s = s.as_ref();
+            let shouted = is_shouted(s);
+            for (i, w) in s.iter().enumerate() {
+                if shouted || !w.chars().next().is_some_and(char::is_alphabetic) {
+                    continue;
+                }
+                let e = seen.entry(w.to_lowercase()).or_default();
+                if w.chars().next().is_some_and(char::is_lowercase) {
+                    e.1 = true;
+                } else if i > 0 {
+                    e.0 = true;
+                }
+            }
+        }
+        DocCase { seen }
+    }
+
+    fn of(&self, lower: &str) -> &'static [u8] {
+        match self.seen.get(lower) {
+            Some((true, true)) => b"both",
+            Some((true, false)) => b"cap",
+            Some((false, true)) => b"low",
+            _ => b"none",
+        }
+    }
+}
+
+fn is_shouted(words: &[String]) -> bool {
+    let letters: Vec<&String> = words
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    letters.len() >= 2 && letters.iter().all(|w| !w.chars().any(char::is_lowercase))
+}
+
+fn prepare(words: &[String], doc: &DocCase, caps: &HashMap<String, u8>) -> Prepared {
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    Prepared {
+        caps: lower
+            .iter()
+            .map(|l| [caps.get(l).map_or(b'-', |b| b'0' + b)])
+            .collect(),
+        doc: lower.iter().map(|l| doc.of(l)).collect(),
+        shapes: words.iter().map(|w| shape(w)).collect(),
+        shouted: is_shouted(words),
+        lower,
+    }
+}
+
+fn features(words: &[String], p: &Prepared, i: usize, prev: usize, prev2: usize, out: &mut Vec<u64>) {
+    out.clear();
+    let w = &words[i];
+    let lw = p.lower[i].as_bytes();
+    let get = |j: isize| -> &[u8] {
+        if j < 0 {
+            b"<s>"
+        } else if j as usize >= words.len() {
+            b"</s>"
+        } else {
+            p.lower[j as usize].as_bytes()
+        }
+    };
+    let shp = |j: isize| -> &[u8] {
+        if j < 0 || j as usize >= words.len() {
+            b"_"
+        } else {
+            p.shapes[j as usize].as_bytes()
+        }
+    };
+    let i_ = i as isize;
+    let pt = [prev as u8];
+    let pt2 = [prev2 as u8];
+    out.push(fhash(&[b"bias"]));
+    out.push(fhash(&[b"w", lw]));
+    out.push(fhash(&[b"raw", w.as_bytes()]));
+    out.push(fhash(&[b"w-1", get(i_ - 1)]));
+    out.push(fhash(&[b"w+1", get(i_ + 1)]));
+    out.push(fhash(&[b"w-2", get(i_ - 2)]));
+    out.push(fhash(&[b"w+2", get(i_ + 2)]));
+    out.push(fhash(&[b"w-1w", get(i_ - 1), lw]));
+    out.push(fhash(&[b"ww+1", lw, get(i_ + 1)]));
+    out.push(fhash(&[b"s", shp(i_)]));
+    out.push(fhash(&[b"s-1", shp(i_ - 1)]));
+    out.push(fhash(&[b"s+1", shp(i_ + 1)]));
+    out.push(fhash(&[b"s-1s", shp(i_ - 1), shp(i_)]));
+    out.push(fhash(&[b"ss+1", shp(i_), shp(i_ + 1)]));
+    let chars: Vec<(usize, char)> = p.lower[i].char_indices().collect();
+    for k in 1..=4 {
+        if chars.len() >= k {
+            let pre = &p.lower[i][..chars.get(k).map_or(p.lower[i].len(), |c| c.0)];
+            let suf = &p.lower[i][chars[chars.len() - k].0..];
+            out.push(fhash(&[b"pre", pre.as_bytes()]));
+            out.push(fhash(&[b"suf", suf.as_bytes()]));
+        }
+    }
+    out.push(fhash(&[b"first", if i == 0 { b"1" } else { b"0" }, shp(i_)]));
+    out.push(fhash(&[b"t-1", &pt]));
+    out.push(fhash(&[b"t-2t-1", &pt2, &pt]));
+    out.push(fhash(&[b"t-1w", &pt, lw]));
+    out.push(fhash(&[b"t-1s", &pt, shp(i_)]));
+    let sh: &[u8] = if p.shouted { b"1" } else { b"0" };
+    out.push(fhash(&[b"shout", sh, lw]));
+    out.push(fhash(&[b"doc", p.doc[i], shp(i_)]));
+    out.push(fhash(&[b"doc-w", p.doc[i], if i == 0 { b"1" } else { b"0" }]));
+    let cap_at = |j: isize| -> &[u8] {
+        if j < 0 || j as usize >= words.len() {
+            b"_"
+        } else {
+            &p.caps[j as usize]
+        }
+    };
+    out.push(fhash(&[b"capr", cap_at(i_), shp(i_)]));
+    out.push(fhash(&[b"capr-1", cap_at(i_ - 1), cap_at(i_)]));
+    out.push(fhash(&[b"capr+1", cap_at(i_), cap_at(i_ + 1)]));
+}
+
+/// The trained model.
+#[derive(Default)]
+pub struct Perceptron {
+    weights: HashMap<u64, [f32; N]>,
+    /// How often each word is capitalised inside sentences of unlabelled
+    /// news text, in buckets 0 (never) to 4 (always): a prior for names.
+    caps: HashMap<String, u8>,
+}
+
+/// Counts, over unlabelled text, how often each word is capitalised when it
+/// does not start a sentence, and buckets the ratio (words seen fewer than
+/// three times are left out).
+pub fn capitalisation_table<'a>(texts: impl Iterator<Item = &'a str>) -> HashMap<String, u8> {
+    let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+    for text in texts {
+        let mut after_stop = true;
+        for raw in text.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            if !w.is_empty() && w.chars().all(char::is_alphabetic) && !after_stop {
+                let shouted = w.chars().count() > 1 && !w.chars().any(char::is_lowercase);
+                if !shouted {
+                    let e = counts.entry(w.to_lowercase()).or_default();
+                    if w.chars().next().is_some_and(char::is_uppercase) {
+                        e.0 += 1;
+                    } else {
+                        e.1 += 1;
+                    }
+                }
+            }
+            after_stop = raw.ends_with(['.', '!', '?', '"', ':']) || raw.starts_with(['"', '(']);
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, (c, l))| c + l >= 3)
+        .map(|(w, (c, l))| {
+            let r = c as f64 / (c + l) as f64;
+            let b = match r {
+                r if r > 0.95 => 4,
+                r if r > 0.7 => 3,
+                r if r > 0.3 => 2,
+                r if r > 0.05 => 1,
+                _ => 0,
+            };
+            (w, b)
+        })
+        .collect()
+}
+
+impl Perceptron {
+    fn scores(&self, feats: &[u64]) -> [f32; N] {
+        let mut s = [0f32; N];
+        for f in feats {
+            if let Some(w) = self.weights.get(f) {
+                for t in 0..N {
+                    s[t] += w[t];
+                }
+            }
+        }
+        s
+    }
+
+    fn best(&self, feats: &[u64], prev: usize) -> usize {
+        let s = self.scores(feats);
+        (0..N)
+            .filter(|&t| allowed(prev, t))
+            .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
+            .unwrap_or(0)
+    }
+
+    /// Tags each sentence of one document.
+    pub fn tag_document<S: AsRef<[String]>>(&self, sentences: &[S]) -> Vec<Vec<usize>> {
+        let doc = DocCase::new(sentences);
+        sentences
+            .iter()
+            .map(|s| self.tag_with(s.as_ref(), &doc))
+            .collect()
+    }
+
+    /// Tags a sentence on its own.
+    pub fn tag(&self, words: &[String]) -> Vec<usize> {
+        self.tag_with(words, &DocCase::new(&[words]))
+    }
+
+    fn tag_with(&self, words: &[String], doc: &DocCase) -> Vec<usize> {
+        let p = prepare(words, doc, &self.caps);
+        let mut feats = Vec::with_capacity(40);
+        let mut out = Vec::with_capacity(words.len());
+        let (mut prev, mut prev2) = (START, START);
+        for i in 0..words.len() {
+            features(words, &p, i, prev, prev2, &mut feats);
+            let t = self.best(&feats, prev);
+            out.push(t);
+            prev2 = prev;
+            prev = t;
+        }
+        out
+    }
+
+    /// Trains on `data` for `epochs` passes, in an order shuffled by
+    /// `seed`: the same inputs give the same model.
+    pub fn train(
+        data: &[Sentence],
+        caps: HashMap<String, u8>,
+        epochs: usize,
+        seed: u64,
+        mut on_epoch: impl FnMut(usize, &Perceptron),
+    ) -> Perceptron {
+        let mut model = Perceptron {
+            caps,
+            ..Perceptron::default()
+        };
+        // Averaging: totals of weight*time, and the time of last change.
+        let mut totals: HashMap<u64, [f64; N]> = HashMap::new();
+        let mut stamps: HashMap<u64, [u64; N]> = HashMap::new();
+        let mut time: u64 = 0;
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut rng = seed | 1;
+        let mut feats = Vec::with_capacity(48);
+        // Case evidence per document, as the tagger will see it.
+        let mut by_doc: HashMap<usize, Vec<&[String]>> = HashMap::new();
+        for s in data {
+            by_doc.entry(s.doc).or_default().push(&s.words);
+        }
+        let cases: HashMap<usize, DocCase> = by_doc.iter().map(|(d, ss)| (*d, DocCase::new(ss))).collect();
+        for epoch in 0..epochs {
+            for k in (1..order.len()).rev() {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                order.swap(k, (rng % (k as u64 + 1)) as usize);
+            }
+            for &si in &order {
+                let s = &data[si];
+                let p = prepare(&s.words, &cases[&s.doc], &model.caps);
+                let (mut prev, mut prev2) = (START, START);
+                for i in 0..s.words.len() {
+                    time += 1;
+                    features(&s.words, &p, i, prev, prev2, &mut feats);
+                    let guess = model.best(&feats, prev);
+                    let gold = s.tags[i];
+                    if guess != gold {
+                        for &f in &feats {
+                            let w = model.weights.entry(f).or_insert([0.0; N]);
+                            let tot = totals.entry(f).or_insert([0.0; N]);
+                            let st = stamps.entry(f).or_insert([0; N]);
+                            for (t, delta) in [(gold, 1.0f32), (guess, -1.0f32)] {
+                                tot[t] += (time - st[t]) as f64 * w[t] as f64;
+                                st[t] = time;
+                                w[t] += delta;
+                            }
+                        }
+                    }
+                    prev2 = prev;
+                    prev = guess;
+                }
+            }
+            on_epoch(epoch, &model.averaged(&totals, &stamps, time));
+        }
+        model.averaged(&totals, &stamps, time)
+    }
+
+    fn averaged(
+        &self,
+        totals: &HashMap<u64, [f64; N]>,
+        stamps: &HashMap<u64, [u64; N]>,
+        time: u64,
+    ) -> Perceptron {
+        let mut weights = HashMap::with_capacity(self.weights.len());
+        for (f, w) in &self.weights {
+            let tot = totals[f];
+            let st = stamps[f];
+            let mut avg = [0f32; N];
+            for t in 0..N {
+                avg[t] = ((tot[t] + (time - st[t]) as f64 * w[t] as f64) / time as f64) as f32;
+            }
+            weights.insert(*f, avg);
+        }
+        Perceptron {
+            weights,
+            caps: self.caps.clone(),
+        }
+    }
+
+    /// Number of features with weights.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// Writes the model compactly: features whose weights are all below
+    /// `prune` in magnitude are dropped; weights are quantised to i16 with
+    /// one scale; the whole is gzip-compressed.
+    pub fn save(&self, out: impl Write, prune: f32) -> std::io::Result<()> {
+        let max = self
+            .weights
+            .values()
+            .flat_map(|w| w.iter())
+            .fold(0f32, |m, v| m.max(v.abs()));
+        let scale = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
+        let mut keys: Vec<&u64> = self
+            .weights
+            .keys()
+            .filter(|k| self.weights[k].iter().any(|v| v.abs() >= prune))
+            .collect();
+        keys.sort();
+        let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+        gz.write_all(b"NDXP1")?;
+        gz.write_all(&scale.to_le_bytes())?;
+        gz.write_all(&(keys.len() as u64).to_le_bytes())?;
+        let mut last = 0u64;
+        for k in keys {
+            // Sorted keys: store deltas, which compress better.
+            gz.write_all(&(k.wrapping_sub(last)).to_le_bytes())?;
+            last = *k;
+            for v in self.weights[k] {
+                gz.write_all(&((v / scale).round() as i16).to_le_bytes())?;
+            }
+        }
+        let mut caps: Vec<(&String, &u8)> = self.caps.iter().filter(|(w, _)| w.len() < 256).collect();
+        caps.sort();
+        gz.write_all(&(caps.len() as u64).to_le_bytes())?;
+        for (w, b) in caps {
+            gz.write_all(&[w.len() as u8])?;
+            gz.write_all(w.as_bytes())?;
+            gz.write_all(&[*b])?;
+        }
+        gz.finish()?;
+        Ok(())
+    }
+
+    /// Reads a model written by [`Perceptron::save`].
+    pub fn load(input: impl Read) -> std::io::Result<Perceptron> {
+        let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_string());
+        let mut gz = flate2::read::GzDecoder::new(input);
+        let mut buf = Vec::new();
+        gz.read_to_end(&mut buf)?;
+        if buf.len() < 17 || &buf[..5] != b"NDXP1" {
+            return Err(bad("not a newsdex tagger model"));
+        }
+        let scale = f32::from_le_bytes(buf[5..9].try_into().expect("4 bytes"));
+        let n = u64::from_le_bytes(buf[9..17].try_into().expect("8 bytes")) as usize;
+        let rec = 8 + 2 * N;
+        let end = 17 + n * rec;
+        if buf.len() < end + 8 {
+            return Err(bad("truncated tagger model"));
+        }
+        let mut weights = HashMap::with_capacity(n);
+        let mut last = 0u64;
+        for r in buf[17..end].chunks_exact(rec) {
+            let key = last.wrapping_add(u64::from_le_bytes(r[..8].try_into().expect("8 bytes")));
+            last = key;
+            let mut w = [0f32; N];
+            for (t, c) in r[8..].chunks_exact(2).enumerate() {
+                w[t] = i16::from_le_bytes([c[0], c[1]]) as f32 * scale;
+            }
+            weights.insert(key, w);
+        }
+        let m = u64::from_le_bytes(buf[end..end + 8].try_into().expect("8 bytes")) as usize;
+        let mut caps = HashMap::with_capacity(m);
+        let mut at = end + 8;
+        for _ in 0..m {
+            let len = *buf.get(at).ok_or_else(|| bad("truncated tagger model"))? as usize;
+            let word = buf
+                .get(at + 1..at + 1 + len)
+                .ok_or_else(|| bad("truncated tagger model"))?;
+            let b = *buf
+                .get(at + 1 + len)
+                .ok_or_else(|| bad("truncated tagger model"))?;
+            caps.insert(String::from_utf8_lossy(word).into_owned(), b);
+            at += len + 2;
+        }
+        Ok(Perceptron { weights, caps })
+    }
+}
+
+/// Entity-level scores (conlleval method: exact span and type).
+#[derive(Clone, Debug, Default)]
+pub struct Scores {
+    /// (type, true positives, predicted, gold)
+    pub by_type: Vec<(String, usize, usize, usize)>,
+}
+
+impl Scores {
+    pub fn prf(tp: usize, pred: usize, gold: usize) -> (f64, f64, f64) {
+        let p = if pred > 0 { tp as f64 / pred as f64 } else { 0.0 };
+        let r = if gold > 0 { tp as f64 / gold as f64 } else { 0.0 };
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        (p, r, f)
+    }
+
+    /// Micro-averaged precision, recall, F1 over `types`.
+    pub fn micro(&self, types: &[&str]) -> (f64, f64, f64) {
+        let (mut tp, mut pr, mut go) = (0, 0, 0);
+        for (t, a, b, c) in &self.by_type {
+            if types.contains(&t.as_str()) {
+                tp += a;
+                pr += b;
+                go += c;
+            }
+        }
+        Scores::prf(tp, pr, go)
+    }
+}
+
+/// Spans (start, end exclusive, type) of a BIO tag sequence.
+pub fn spans(tags: &[usize]) -> Vec<(usize, usize, &'static str)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        match tag_type(tags[i]) {
+            Some(ty) => {
+                let mut j = i + 1;
+                while j < tags.len() && !is_begin(tags[j]) && tag_type(tags[j]) == Some(ty) {
+                    j += 1;
+                }
+                out.push((i, j, ty));
+                i = j;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Scores predicted against gold tag sequences.
+pub fn evaluate(gold: &[Vec<usize>], pred: &[Vec<usize>]) -> Scores {
+    let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+    for (g, p) in gold.iter().zip(pred) {
+        let gs = spans(g);
+        let ps = spans(p);
+        for s in &gs {
+            counts.entry(s.2).or_default().2 += 1;
+        }
+        for s in &ps {
+            let c = counts.entry(s.2).or_default();
+            c.1 += 1;
+            if gs.contains(s) {
+                c.0 += 1;
+            }
+        }
+    }
+    let mut by_type: Vec<(String, usize, usize, usize)> = counts
+        .into_iter()
+        .map(|(t, (a, b, c))| (t.to_string(), a, b, c))
+        .collect();
+    by_type.sort();
+    Scores { by_type }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iob1_becomes_bio_and_spans_are_exact() {
+        let s =
+            &read_conll("EU I-ORG\nrejects O\nPeter I-PER\nBlackburn I-PER\nJohn B-PER\n\n-DOCSTART- O\n")[0];
+        let tags: Vec<&str> = s.tags.iter().map(|&t| TAGS[t]).collect();
+        assert_eq!(tags, ["B-ORG", "O", "B-PER", "I-PER", "B-PER"]);
+        assert_eq!(spans(&s.tags), [(0, 1, "ORG"), (2, 4, "PER"), (4, 5, "PER")]);
+        let sc = evaluate(std::slice::from_ref(&s.tags), &[vec![3, 0, 1, 2, 2]]);
+        assert_eq!(sc.micro(&["PER"]), (0.0, 0.0, 0.0));
+        assert_eq!(sc.micro(&["ORG"]).2, 1.0);
+    }
+
+    #[test]
+    fn learns_a_toy_pattern_and_round_trips_through_save() {
+        let mut data = Vec::new();
+        for name in ["Smith", "Jones", "Brown", "Wilson", "Taylor"] {
+            for verb in ["said", "spoke", "left"] {
+                data.extend(read_conll(&format!(
+                    "Mr O\n{name} I-PER\n{verb} O\nin O\nParis I-LOC\n. O\n"
+                )));
+            }
+        }
+        let caps = capitalisation_table(["The man Taylor said that Taylor left"].into_iter());
+        let model = Perceptron::train(&data, caps, 5, 7, |_, _| {});
+        let words: Vec<String> = ["Mr", "Taylor", "left", "in", "Paris", "."]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let tags = model.tag(&words);
+        assert_eq!(spans(&tags), [(1, 2, "PER"), (4, 5, "LOC")]);
+        let mut buf = Vec::new();
+        model.save(&mut buf, 0.0).unwrap();
+        let back = Perceptron::load(&buf[..]).unwrap();
+        assert_eq!(back.tag(&words), tags);
+        assert!(Perceptron::load(&b"nonsense"[..]).is_err());
+    }
+}
