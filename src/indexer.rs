@@ -24,7 +24,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::article::Article;
 use crate::dates;
-use crate::entities::{Entities, EntityExtractor, EntityKind, RuleExtractor};
+use crate::entities::{Entities, EntityExtractor, EntityKind, TaggerExtractor};
 use crate::error::{Error, Result};
 use crate::index::{CommitPayload, NewsIndex};
 use crate::ingest::{self, FieldMap, SkipReason, Skipped, SourceFile};
@@ -56,7 +56,7 @@ pub struct IndexOptions {
 impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
-            extractor: Arc::new(RuleExtractor::new()),
+            extractor: Arc::new(TaggerExtractor::shipped()),
             memory_budget: 256 * 1024 * 1024,
             threads: 0,
             max_file_bytes: ingest::DEFAULT_MAX_FILE_BYTES,

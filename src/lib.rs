@@ -49,7 +49,9 @@ mod stats;
 pub mod watch;
 
 pub use article::Article;
-pub use entities::{Entities, EntityExtractor, EntityKind, Mention, RuleExtractor};
+pub use entities::{
+    Entities, EntityExtractor, EntityKind, Mention, NoEntities, RuleExtractor, TaggerExtractor,
+};
 pub use error::{Error, Result};
 pub use index::{index_exists, NewsIndex};
 pub use indexer::{compact, index_corpus, CompactSummary, IndexOptions, IndexSummary, NoProgress, Progress};

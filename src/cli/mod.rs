@@ -76,6 +76,21 @@ enum Command {
     /// Merge the index's segments into one (after many incremental runs).
     #[command(after_help = EXIT_CODES)]
     Compact(CompactArgs),
+    /// Print the named entities of a text, as JSON with byte spans.
+    ///
+    /// With `--conll FILE`, read CoNLL-2003 columns (token first, tag last)
+    /// and print `token gold predicted` lines, to score with conlleval.
+    #[command(after_help = EXIT_CODES)]
+    Tag(TagArgs),
+}
+
+#[derive(Debug, Args)]
+struct TagArgs {
+    /// Text file to tag ("-" or nothing: standard input).
+    file: Option<PathBuf>,
+    /// Read CoNLL-2003 columns from this file instead.
+    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    conll: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +146,10 @@ struct IndexArgs {
     /// scheduled runs that must alert.
     #[arg(long)]
     strict: bool,
+    /// How to find people, organisations and places: the trained tagger,
+    /// the older rule-based extractor, or none (fastest).
+    #[arg(long, value_enum, default_value = "tagger")]
+    entities: EntityChoice,
     /// Rebuild from scratch instead of updating what changed.
     #[arg(long)]
     full: bool,
@@ -154,6 +173,13 @@ fn parse_field(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{s:?} is not FIELD=NAME"))?;
     newsdex::ingest::FieldMap::default().set(field, name)?;
     Ok((field.to_string(), name.to_string()))
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EntityChoice {
+    Tagger,
+    Rules,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -225,6 +251,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Search(a) => cmd_search(a),
         Command::Stats(a) => cmd_stats(a),
         Command::Compact(a) => cmd_compact(a),
+        Command::Tag(a) => cmd_tag(a),
     };
     match result {
         Ok(code) => code,
@@ -264,7 +291,11 @@ fn cmd_index(a: IndexArgs) -> Result<i32> {
         full: a.full,
         wait: a.wait,
         commit_every: a.commit_every as usize,
-        ..IndexOptions::default()
+        extractor: match a.entities {
+            EntityChoice::Tagger => std::sync::Arc::new(newsdex::TaggerExtractor::shipped()),
+            EntityChoice::Rules => std::sync::Arc::new(newsdex::RuleExtractor::new()),
+            EntityChoice::None => std::sync::Arc::new(newsdex::NoEntities),
+        },
     };
     // One JSON object per line, so that `--watch --json` is a stream.
     let report = |summary: &newsdex::IndexSummary| {
@@ -288,6 +319,44 @@ fn cmd_index(a: IndexArgs) -> Result<i32> {
     } else {
         0
     })
+}
+
+fn cmd_tag(a: TagArgs) -> Result<i32> {
+    use newsdex::entities::perceptron::{read_conll, TAGS};
+    use newsdex::{EntityExtractor, TaggerExtractor};
+    let read = |p: &Path| std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()));
+    let tagger = TaggerExtractor::shipped();
+    let mut out = std::io::stdout().lock();
+    if let Some(path) = &a.conll {
+        let data = read_conll(&read(path)?);
+        let mut start = 0;
+        while start < data.len() {
+            let end = (start..data.len())
+                .find(|&i| data[i].doc != data[start].doc)
+                .unwrap_or(data.len());
+            let words: Vec<&[String]> = data[start..end].iter().map(|s| s.words.as_slice()).collect();
+            for (s, pred) in data[start..end].iter().zip(tagger.model().tag_document(&words)) {
+                for ((w, g), p) in s.words.iter().zip(&s.tags).zip(pred) {
+                    writeln!(out, "{w} {} {}", TAGS[*g], TAGS[p])?;
+                }
+                writeln!(out)?;
+            }
+            start = end;
+        }
+        return Ok(0);
+    }
+    let text = match &a.file {
+        Some(p) if p.as_os_str() != "-" => read(p)?,
+        _ => std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?,
+    };
+    let mentions = tagger.extract(&text);
+    let entities = newsdex::Entities::from_mentions(&mentions);
+    serde_json::to_writer_pretty(
+        &mut out,
+        &serde_json::json!({"entities": entities, "mentions": mentions}),
+    )?;
+    writeln!(out)?;
+    Ok(0)
 }
 
 fn cmd_compact(a: CompactArgs) -> Result<i32> {

@@ -6,12 +6,14 @@
 
 pub mod perceptron;
 mod rules;
+mod tagger;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use rules::RuleExtractor;
+pub use tagger::{tokenize, TaggerExtractor};
 
 /// The entity types newsdex facets on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -49,6 +51,15 @@ pub struct Mention {
 /// across indexing threads.
 pub trait EntityExtractor: Send + Sync {
     fn extract(&self, text: &str) -> Vec<Mention>;
+}
+
+/// An extractor that finds nothing: indexing without entities.
+pub struct NoEntities;
+
+impl EntityExtractor for NoEntities {
+    fn extract(&self, _text: &str) -> Vec<Mention> {
+        Vec::new()
+    }
 }
 
 /// The canonical entity names of one article, most mentioned first.
@@ -100,9 +111,20 @@ impl Entities {
 /// that contains them word for word ("Kim", "Kim Jong" -> "Kim Jong Un");
 /// ordered by count, then by first mention.
 fn canonical_counts(names: &[&str], merge_parts: bool) -> Vec<String> {
+    // Spellings that differ only in case are one name, written as its most
+    // capitalised form ("Kim Jong un" -> "Kim Jong Un").
+    let mut best: HashMap<String, &str> = HashMap::new();
+    for &n in names {
+        let caps = |s: &str| s.chars().filter(|c| c.is_uppercase()).count();
+        let e = best.entry(n.to_lowercase()).or_insert(n);
+        if caps(n) > caps(e) {
+            *e = n;
+        }
+    }
     let mut order: Vec<&str> = Vec::new();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for &n in names {
+        let n = best[&n.to_lowercase()];
         let c = counts.entry(n).or_insert(0);
         if *c == 0 {
             order.push(n);

@@ -7,6 +7,8 @@
 //! to right with the two previous predicted tags, constrained to valid BIO.
 
 use std::collections::HashMap;
+
+use nohash_hasher::IntMap;
 use std::io::{Read, Write};
 
 /// Tags in a fixed order: O, then B/I for each type.
@@ -276,7 +278,8 @@ fn features(words: &[String], p: &Prepared, i: usize, prev: usize, prev2: usize,
 /// The trained model.
 #[derive(Default)]
 pub struct Perceptron {
-    weights: HashMap<u64, [f32; N]>,
+    /// Keys are already hashes: no need to hash them again.
+    weights: IntMap<u64, [f32; N]>,
     /// How often each word is capitalised inside sentences of unlabelled
     /// news text, in buckets 0 (never) to 4 (always): a prior for names.
     caps: HashMap<String, u8>,
@@ -386,8 +389,8 @@ impl Perceptron {
             ..Perceptron::default()
         };
         // Averaging: totals of weight*time, and the time of last change.
-        let mut totals: HashMap<u64, [f64; N]> = HashMap::new();
-        let mut stamps: HashMap<u64, [u64; N]> = HashMap::new();
+        let mut totals: IntMap<u64, [f64; N]> = IntMap::default();
+        let mut stamps: IntMap<u64, [u64; N]> = IntMap::default();
         let mut time: u64 = 0;
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut rng = seed | 1;
@@ -437,11 +440,11 @@ impl Perceptron {
 
     fn averaged(
         &self,
-        totals: &HashMap<u64, [f64; N]>,
-        stamps: &HashMap<u64, [u64; N]>,
+        totals: &IntMap<u64, [f64; N]>,
+        stamps: &IntMap<u64, [u64; N]>,
         time: u64,
     ) -> Perceptron {
-        let mut weights = HashMap::with_capacity(self.weights.len());
+        let mut weights = IntMap::with_capacity_and_hasher(self.weights.len(), Default::default());
         for (f, w) in &self.weights {
             let tot = totals[f];
             let st = stamps[f];
@@ -523,7 +526,7 @@ impl Perceptron {
         if buf.len() < end + 8 {
             return Err(bad("truncated tagger model"));
         }
-        let mut weights = HashMap::with_capacity(n);
+        let mut weights = IntMap::with_capacity_and_hasher(n, Default::default());
         let mut last = 0u64;
         for r in buf[17..end].chunks_exact(rec) {
             let key = last.wrapping_add(u64::from_le_bytes(r[..8].try_into().expect("8 bytes")));

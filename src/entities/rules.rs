@@ -178,6 +178,14 @@ const MODIFIERS: &[&str] = &[
     "first",
 ];
 
+/// True when every word of `name` is a nationality adjective or compass
+/// word ("North Korean", "Russian"): such names are descriptions, not
+/// entities.
+pub fn is_demonym(name: &str) -> bool {
+    let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    !words.is_empty() && words.iter().all(|w| DEMONYMS.contains(&w.as_str()))
+}
+
 /// Adjectives of nationality stripped from the front of a span.
 const DEMONYMS: &[&str] = &[
     "american",
@@ -663,6 +671,42 @@ impl RuleExtractor {
             list.sort_by_key(|e| std::cmp::Reverse(e.words.len()));
         }
         RuleExtractor { gazetteer }
+    }
+
+    /// What the gazetteer knows of `name`: its kind and its one spelling
+    /// ("U.S." -> place "United States").
+    pub fn lookup(&self, name: &str) -> Option<(EntityKind, &'static str)> {
+        let words: Vec<String> = word_spans(name)
+            .iter()
+            .map(|&(s, e)| name[s..e].to_lowercase())
+            .collect();
+        self.gazetteer
+            .get(words.first()?)?
+            .iter()
+            .find(|e| e.words == words)
+            .map(|e| (e.kind, e.canonical))
+    }
+
+    /// The gazetteer's matches alone, without the capitalisation rules.
+    pub fn gazetteer_mentions(&self, text: &str) -> Vec<Mention> {
+        let toks = tokenize(text);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            match self.gazetteer_match(&toks, i) {
+                Some((e, n)) => {
+                    out.push(Mention {
+                        kind: e.kind,
+                        name: e.canonical.to_string(),
+                        start: toks[i].start,
+                        end: toks[i + n - 1].end,
+                    });
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        out
     }
 
     /// Longest gazetteer entry starting at token `i`, as (entry, token count).

@@ -1,0 +1,247 @@
+//! The trained tagger as an [`EntityExtractor`]: text is split into
+//! sentences and CoNLL-style tokens (punctuation apart, "'s" apart, "U.S."
+//! whole), tagged per document, and the spans mapped back to the text.
+//! Names are then given one spelling: the alias table of the rule-based
+//! extractor (U.S. -> United States), and acronyms defined in the text
+//! ("… Republic of Korea (DPRK)") joined to their long form.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use super::perceptron::{spans, Perceptron};
+use super::{EntityExtractor, EntityKind, Mention, RuleExtractor};
+use crate::sentences::is_abbreviation;
+
+/// The model shipped with newsdex (trained by `examples/train_tagger.rs`).
+const MODEL: &[u8] = include_bytes!("../../models/ner.bin");
+
+/// Extracts entities with the trained perceptron.
+#[derive(Clone)]
+pub struct TaggerExtractor {
+    model: Arc<Perceptron>,
+    aliases: Arc<RuleExtractor>,
+}
+
+impl TaggerExtractor {
+    /// The shipped model, loaded once per process and shared.
+    pub fn shipped() -> TaggerExtractor {
+        static SHARED: OnceLock<TaggerExtractor> = OnceLock::new();
+        SHARED
+            .get_or_init(|| TaggerExtractor {
+                model: Arc::new(Perceptron::load(MODEL).expect("the shipped model loads")),
+                aliases: Arc::new(RuleExtractor::new()),
+            })
+            .clone()
+    }
+
+    /// The underlying sequence model.
+    pub fn model(&self) -> &Perceptron {
+        &self.model
+    }
+
+    pub fn with_model(model: Perceptron) -> TaggerExtractor {
+        TaggerExtractor {
+            model: Arc::new(model),
+            aliases: Arc::new(RuleExtractor::new()),
+        }
+    }
+}
+
+/// A token: byte range in the text.
+type Tok = (usize, usize);
+
+/// Splits text into sentences of tokens.
+pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
+    let mut sentences: Vec<Vec<Tok>> = Vec::new();
+    let mut cur: Vec<Tok> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut chars = text.char_indices().peekable();
+    let mut last_end = 0;
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        // A blank line ends a sentence (paragraphs, headlines).
+        if text[last_end..i].matches('\n').count() >= 2 && !cur.is_empty() {
+            sentences.push(std::mem::take(&mut cur));
+        }
+        let mut end = i + c.len_utf8();
+        if c.is_alphanumeric() {
+            while let Some(&(j, d)) = chars.peek() {
+                let next = text[j + d.len_utf8()..].chars().next();
+                let joins = matches!(d, '.' | '-' | '&' | '\'' | '’')
+                    && next.is_some_and(char::is_alphanumeric)
+                    // "DPRK-Russia" is two names.
+                    && !(d == '-' && next.is_some_and(char::is_uppercase))
+                    // "'s" is a token of its own, as in CoNLL.
+                    && !(matches!(d, '\'' | '’') && matches!(next, Some('s' | 'S')) && !text[j + d.len_utf8() + 1..].starts_with(char::is_alphanumeric));
+                if d.is_alphanumeric() || joins {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            // "U.S." and "Mr." keep their dot.
+            if end < bytes.len() && bytes[end] == b'.' && is_abbreviation(&text[i..end]) {
+                end += 1;
+                chars.next();
+            }
+        } else if matches!(c, '\'' | '’')
+            && text[end..].starts_with(['s', 'S'])
+            && !text[end + 1..].starts_with(char::is_alphanumeric)
+        {
+            end += 1;
+            chars.next();
+        }
+        cur.push((i, end));
+        last_end = end;
+        let tok = &text[i..end];
+        let ends = matches!(tok, "." | "!" | "?");
+        let next_upper = text[end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase() || c == '"' || c == '“');
+        if ends && next_upper {
+            sentences.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        sentences.push(cur);
+    }
+    sentences
+}
+
+fn kind_of(ty: &str) -> Option<EntityKind> {
+    match ty {
+        "PER" => Some(EntityKind::Person),
+        "ORG" => Some(EntityKind::Org),
+        "LOC" => Some(EntityKind::Place),
+        _ => None,
+    }
+}
+
+impl EntityExtractor for TaggerExtractor {
+    fn extract(&self, text: &str) -> Vec<Mention> {
+        let sentences = tokenize(text);
+        let words: Vec<Vec<String>> = sentences
+            .iter()
+            .map(|s| s.iter().map(|&(a, b)| text[a..b].to_string()).collect())
+            .collect();
+        let tags = self.model.tag_document(&words);
+        let mut mentions = Vec::new();
+        // Acronyms defined in the text: "Long Form (LF)".
+        let mut acronyms: HashMap<String, (EntityKind, String)> = HashMap::new();
+        for (s, sent) in sentences.iter().enumerate() {
+            for (a, b, ty) in spans(&tags[s]) {
+                let Some(kind) = kind_of(ty) else { continue };
+                let (start, end) = (sent[a].0, sent[b - 1].1);
+                let name = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+                let paren = b + 2 < sent.len()
+                    && &text[sent[b].0..sent[b].1] == "("
+                    && &text[sent[b + 2].0..sent[b + 2].1] == ")";
+                if paren {
+                    let acr = &text[sent[b + 1].0..sent[b + 1].1];
+                    if acr.len() >= 2 && acr.chars().all(|c| c.is_uppercase()) {
+                        acronyms.insert(acr.to_string(), (kind, name.clone()));
+                    }
+                }
+                mentions.push(Mention {
+                    kind,
+                    name,
+                    start,
+                    end,
+                });
+            }
+        }
+        for m in &mut mentions {
+            if let Some((kind, long)) = acronyms.get(&m.name) {
+                m.kind = *kind;
+                m.name = long.clone();
+            }
+            // The alias table knows some names better than the model does.
+            if let Some((kind, canonical)) = self.aliases.lookup(&m.name) {
+                m.kind = kind;
+                m.name = canonical.to_string();
+            }
+        }
+        mentions.retain(|m| !super::rules::is_demonym(&m.name));
+        // A lone word of a person's name is that person, whatever the model
+        // said of it there ("Putin", "Kim").
+        let person_words: Vec<String> = mentions
+            .iter()
+            .filter(|m| m.kind == EntityKind::Person && m.name.contains(' '))
+            .flat_map(|m| {
+                m.name
+                    .split_whitespace()
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for m in &mut mentions {
+            if !m.name.contains(' ') && person_words.contains(&m.name.to_lowercase()) {
+                m.kind = EntityKind::Person;
+            }
+        }
+        // Well-known names from the gazetteer: added where the model found
+        // nothing, and in place of shorter spans inside them ("Republic of
+        // Korea" inside "Democratic People's Republic of Korea").
+        for g in self.aliases.gazetteer_mentions(text) {
+            let overlaps = |m: &Mention| m.start < g.end && g.start < m.end;
+            let inside = |m: &Mention| g.start <= m.start && m.end <= g.end;
+            if mentions.iter().filter(|m| overlaps(m)).all(inside) {
+                mentions.retain(|m| !overlaps(m));
+                mentions.push(g);
+            }
+        }
+        mentions.sort_by_key(|m| m.start);
+        mentions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::Entities;
+
+    fn words(text: &str) -> Vec<Vec<&str>> {
+        tokenize(text)
+            .iter()
+            .map(|s| s.iter().map(|&(a, b)| &text[a..b]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn conll_style_tokens_and_sentences() {
+        assert_eq!(
+            words("Japan's U.S. envoy, Mr. Smith, said \"no\". Then he left.\n\nNew paragraph"),
+            vec![
+                vec!["Japan", "'s", "U.S.", "envoy", ",", "Mr.", "Smith", ",", "said", "\"", "no", "\"", "."],
+                vec!["Then", "he", "left", "."],
+                vec!["New", "paragraph"],
+            ]
+        );
+        assert_eq!(
+            words("rock'n'roll don't DPRK-Russia"),
+            vec![vec!["rock'n'roll", "don't", "DPRK", "-", "Russia"]]
+        );
+    }
+
+    #[test]
+    fn the_shipped_model_finds_the_seed_entities() {
+        let seed = include_str!("../../corpus/000_6e74873c9db6a563.txt");
+        let e = Entities::from_mentions(&TaggerExtractor::shipped().extract(seed));
+        for p in ["Kim Jong Un", "Vladimir Putin", "Hirokazu Matsuno"] {
+            assert!(e.person.iter().any(|x| x == p), "{p} not in {:?}", e.person);
+        }
+        for p in ["North Korea", "Russia", "Japan", "Ukraine", "Seoul", "Beijing"] {
+            assert!(e.place.iter().any(|x| x == p), "{p} not in {:?}", e.place);
+        }
+        for o in ["KCNA", "NHK", "Reuters"] {
+            assert!(e.org.iter().any(|x| x == o), "{o} not in {:?}", e.org);
+        }
+        let all = [e.person.clone(), e.org.clone(), e.place.clone()].concat();
+        for junk in ["The", "Wednesday", "Sept"] {
+            assert!(!all.iter().any(|n| n == junk), "{junk} in {all:?}");
+        }
+    }
+}
