@@ -5,7 +5,7 @@
 //! ```
 //!
 //! Trains on `eng.train`, prints precision/recall/F1 on `eng.testa` after each
-//! epoch, writes the model to OUT (default `models/ner.bin`), and with
+//! epoch, writes the model to OUT (default `src/entities/ner.bin`), and with
 //! `--test` scores the held-out `eng.testb` once, at the end.
 
 use std::io::Read;
@@ -57,7 +57,7 @@ fn main() {
         .skip(1)
         .find(|a| !a.starts_with("--"))
         .map(String::as_str)
-        .unwrap_or("models/ner.bin");
+        .unwrap_or("src/entities/ner.bin");
     let test = args.iter().any(|a| a == "--test");
     let read = |f: &str| {
         read_conll(

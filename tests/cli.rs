@@ -345,3 +345,43 @@ fn search_builds_the_default_index_from_the_default_corpus() {
     let again = newsdex_in(work.path(), &["search", "crude oil"]);
     assert!(!stderr(&again).contains("building"), "{}", stderr(&again));
 }
+
+#[test]
+fn tag_prints_entities_with_spans_and_conll_columns() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/000_6e74873c9db6a563.txt");
+    let v = newsdex_json(&["tag", seed.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&seed).unwrap();
+    for name in ["Kim Jong Un", "Vladimir Putin", "Hirokazu Matsuno"] {
+        assert!(
+            v["entities"]["person"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n == name),
+            "{name}: {v:#}"
+        );
+    }
+    for m in v["mentions"].as_array().unwrap() {
+        let (a, b) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
+        assert!(
+            a < b && text.is_char_boundary(a) && text.is_char_boundary(b),
+            "{m}"
+        );
+    }
+    let c = corpus(&[(
+        "mini.conll",
+        b"-DOCSTART- O\n\nPeter I-PER\nBlackburn I-PER\nvisited O\nLondon I-LOC\n. O\n",
+    )]);
+    let out = newsdex(&["tag", "--conll", c.path().join("mini.conll").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines[0], "Peter B-PER B-PER");
+    assert_eq!(lines[1], "Blackburn I-PER I-PER");
+    assert_eq!(lines[3], "London B-LOC B-LOC");
+}

@@ -13,7 +13,7 @@ use super::{EntityExtractor, EntityKind, Mention, RuleExtractor};
 use crate::sentences::is_abbreviation;
 
 /// The model shipped with newsdex (trained by `examples/train_tagger.rs`).
-const MODEL: &[u8] = include_bytes!("../../models/ner.bin");
+const MODEL: &[u8] = include_bytes!("ner.bin");
 
 /// Extracts entities with the trained perceptron.
 #[derive(Clone)]
