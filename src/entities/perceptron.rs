@@ -186,6 +186,10 @@ impl DocCase {
     }
 }
 
+fn is_plain_lowercase(w: &str) -> bool {
+    w.chars().all(|c| c.is_lowercase()) && !w.is_empty()
+}
+
 fn is_shouted(words: &[String]) -> bool {
     let letters: Vec<&String> = words
         .iter()
@@ -366,8 +370,15 @@ impl Perceptron {
         let mut out = Vec::with_capacity(words.len());
         let (mut prev, mut prev2) = (START, START);
         for i in 0..words.len() {
-            features(words, &p, i, prev, prev2, &mut feats);
-            let t = self.best(&feats, prev);
+            // Outside an entity, a lower-case word in ordinary prose does
+            // not start one: skip scoring it (most tokens are such words).
+            let plain = !p.shouted && prev == 0 && is_plain_lowercase(&words[i]);
+            let t = if plain {
+                0
+            } else {
+                features(words, &p, i, prev, prev2, &mut feats);
+                self.best(&feats, prev)
+            };
             out.push(t);
             prev2 = prev;
             prev = t;
