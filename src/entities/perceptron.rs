@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use nohash_hasher::IntMap;
+use rustc_hash::FxHashMap;
 use std::io::{Read, Write};
 
 /// Tags in a fixed order: O, then B/I for each type.
@@ -151,13 +152,13 @@ struct Prepared {
 /// word), both, or neither.
 #[derive(Default)]
 pub struct DocCase {
-    seen: HashMap<String, (bool, bool)>,
+    seen: FxHashMap<String, (bool, bool)>,
 }
 
 impl DocCase {
     /// Collects case evidence from a document's sentences.
     pub fn new<S: AsRef<[String]>>(sentences: &[S]) -> DocCase {
-        let mut seen: HashMap<String, (bool, bool)> = HashMap::new();
+        let mut seen: FxHashMap<String, (bool, bool)> = FxHashMap::default();
         for s in sentences {
             let s = s.as_ref();
             let shouted = is_shouted(s);
@@ -198,7 +199,7 @@ fn is_shouted(words: &[String]) -> bool {
     letters.len() >= 2 && letters.iter().all(|w| !w.chars().any(char::is_lowercase))
 }
 
-fn prepare(words: &[String], doc: &DocCase, caps: &HashMap<String, u8>) -> Prepared {
+fn prepare(words: &[String], doc: &DocCase, caps: &FxHashMap<String, u8>) -> Prepared {
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     Prepared {
         caps: lower
@@ -286,13 +287,13 @@ pub struct Perceptron {
     weights: IntMap<u64, [f32; N]>,
     /// How often each word is capitalised inside sentences of unlabelled
     /// news text, in buckets 0 (never) to 4 (always): a prior for names.
-    caps: HashMap<String, u8>,
+    caps: FxHashMap<String, u8>,
 }
 
 /// Counts, over unlabelled text, how often each word is capitalised when it
 /// does not start a sentence, and buckets the ratio (words seen fewer than
 /// three times are left out).
-pub fn capitalisation_table<'a>(texts: impl Iterator<Item = &'a str>) -> HashMap<String, u8> {
+pub fn capitalisation_table<'a>(texts: impl Iterator<Item = &'a str>) -> FxHashMap<String, u8> {
     let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
     for text in texts {
         let mut after_stop = true;
@@ -390,7 +391,7 @@ impl Perceptron {
     /// `seed`: the same inputs give the same model.
     pub fn train(
         data: &[Sentence],
-        caps: HashMap<String, u8>,
+        caps: FxHashMap<String, u8>,
         epochs: usize,
         seed: u64,
         mut on_epoch: impl FnMut(usize, &Perceptron),
@@ -549,7 +550,7 @@ impl Perceptron {
             weights.insert(key, w);
         }
         let m = u64::from_le_bytes(buf[end..end + 8].try_into().expect("8 bytes")) as usize;
-        let mut caps = HashMap::with_capacity(m);
+        let mut caps = FxHashMap::with_capacity_and_hasher(m, Default::default());
         let mut at = end + 8;
         for _ in 0..m {
             let len = *buf.get(at).ok_or_else(|| bad("truncated tagger model"))? as usize;

@@ -3,7 +3,7 @@
 //! acronyms). It is fast and predictable, and good enough for facets on news
 //! text until a trained tagger replaces it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{EntityExtractor, EntityKind, Mention};
 use crate::sentences::is_abbreviation;
@@ -12,7 +12,7 @@ use crate::sentences::is_abbreviation;
 /// build it once and share it.
 pub struct RuleExtractor {
     /// First word (lower-cased) -> candidate entries, longest first.
-    gazetteer: HashMap<String, Vec<GazEntry>>,
+    gazetteer: FxHashMap<String, Vec<GazEntry>>,
 }
 
 struct GazEntry {
@@ -536,7 +536,7 @@ const FIRST_NAMES: &[&str] = &[
     "gerhard",
 ];
 
-fn parse_gazetteer(spec: &'static str, kind: EntityKind, into: &mut HashMap<String, Vec<GazEntry>>) {
+fn parse_gazetteer(spec: &'static str, kind: EntityKind, into: &mut FxHashMap<String, Vec<GazEntry>>) {
     for item in spec.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let (aliases, canonical) = match item.split_once("=>") {
             Some((a, c)) => (a.trim(), c.trim()),
@@ -664,7 +664,7 @@ impl Default for RuleExtractor {
 
 impl RuleExtractor {
     pub fn new() -> RuleExtractor {
-        let mut gazetteer = HashMap::new();
+        let mut gazetteer = FxHashMap::default();
         parse_gazetteer(PLACES, EntityKind::Place, &mut gazetteer);
         parse_gazetteer(ORGS, EntityKind::Org, &mut gazetteer);
         for list in gazetteer.values_mut() {
