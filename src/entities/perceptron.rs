@@ -6,7 +6,10 @@
 //! tag, so the model holds only features seen in training. Decoding is left
 //! to right with the two previous predicted tags, constrained to valid BIO.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use nohash_hasher::IntMap;
 use rustc_hash::FxHashMap;
@@ -99,8 +102,34 @@ fn iob1_to_bio(raw: &[String]) -> Vec<usize> {
     out
 }
 
+/// A word lower-cased, borrowed when it already is (most words are).
+fn lowered(w: &str) -> Cow<'_, str> {
+    if w.chars()
+        .all(|c| (c.is_ascii() && !c.is_ascii_uppercase()) || c.is_lowercase())
+    {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
+}
+
 /// Word shape: capitals X, lower x, digits d, other kept; runs collapsed.
-fn shape(w: &str) -> String {
+/// The common shapes are answered without allocating.
+fn shape(w: &str) -> Cow<'_, str> {
+    let mut cs = w.chars();
+    let first = cs.next();
+    let rest_lower = cs.clone().all(char::is_lowercase);
+    match first {
+        Some(c) if c.is_lowercase() && rest_lower => return Cow::Borrowed("x"),
+        Some(c) if c.is_uppercase() && rest_lower => {
+            return Cow::Borrowed(if w.len() == c.len_utf8() { "X" } else { "Xx" })
+        }
+        Some(c) if c.is_ascii_digit() && cs.all(|d| d.is_ascii_digit()) => return Cow::Borrowed("d"),
+        Some(c) if w.len() == c.len_utf8() && !c.is_uppercase() && !c.is_lowercase() => {
+            return Cow::Borrowed(w)
+        }
+        _ => {}
+    }
     let mut out = String::new();
     let mut last = '\0';
     for c in w.chars() {
@@ -118,7 +147,7 @@ fn shape(w: &str) -> String {
             last = s;
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// FNV-1a over a feature's parts.
@@ -136,9 +165,9 @@ fn fhash(parts: &[&[u8]]) -> u64 {
 }
 
 /// Per-sentence precomputed token views.
-struct Prepared {
-    lower: Vec<String>,
-    shapes: Vec<String>,
+struct Prepared<'a> {
+    lower: Vec<Cow<'a, str>>,
+    shapes: Vec<Cow<'a, str>>,
     /// The sentence is written in capitals (a wire headline).
     shouted: bool,
     /// Per token: how the same word is written elsewhere in the document.
@@ -157,16 +186,21 @@ pub struct DocCase {
 
 impl DocCase {
     /// Collects case evidence from a document's sentences.
-    pub fn new<S: AsRef<[String]>>(sentences: &[S]) -> DocCase {
+    pub fn new<W: AsRef<str>, S: AsRef<[W]>>(sentences: &[S]) -> DocCase {
         let mut seen: FxHashMap<String, (bool, bool)> = FxHashMap::default();
         for s in sentences {
             let s = s.as_ref();
             let shouted = is_shouted(s);
             for (i, w) in s.iter().enumerate() {
+                let w = w.as_ref();
                 if shouted || !w.chars().next().is_some_and(char::is_alphabetic) {
                     continue;
                 }
-                let e = seen.entry(w.to_lowercase()).or_default();
+                let l = lowered(w);
+                let e = match seen.get_mut(&*l) {
+                    Some(e) => e,
+                    None => seen.entry(l.into_owned()).or_default(),
+                };
                 if w.chars().next().is_some_and(char::is_lowercase) {
                     e.1 = true;
                 } else if i > 0 {
@@ -191,31 +225,86 @@ fn is_plain_lowercase(w: &str) -> bool {
     w.chars().all(|c| c.is_lowercase()) && !w.is_empty()
 }
 
-fn is_shouted(words: &[String]) -> bool {
-    let letters: Vec<&String> = words
+fn is_shouted<W: AsRef<str>>(words: &[W]) -> bool {
+    let letters = words
         .iter()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    letters.len() >= 2 && letters.iter().all(|w| !w.chars().any(char::is_lowercase))
+        .map(AsRef::as_ref)
+        .filter(|w| w.chars().any(char::is_alphabetic));
+    let mut n = 0;
+    for w in letters {
+        if w.chars().any(char::is_lowercase) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
 }
 
-fn prepare(words: &[String], doc: &DocCase, caps: &FxHashMap<String, u8>) -> Prepared {
-    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+fn prepare<'a, W: AsRef<str>>(words: &'a [W], doc: &DocCase, caps: &FxHashMap<String, u8>) -> Prepared<'a> {
+    let lower: Vec<Cow<'a, str>> = words.iter().map(|w| lowered(w.as_ref())).collect();
     Prepared {
         caps: lower
             .iter()
-            .map(|l| [caps.get(l).map_or(b'-', |b| b'0' + b)])
+            .map(|l| [caps.get(&**l).map_or(b'-', |b| b'0' + b)])
             .collect(),
         doc: lower.iter().map(|l| doc.of(l)).collect(),
-        shapes: words.iter().map(|w| shape(w)).collect(),
+        shapes: words.iter().map(|w| shape(w.as_ref())).collect(),
         shouted: is_shouted(words),
         lower,
     }
 }
 
-fn features(words: &[String], p: &Prepared, i: usize, prev: usize, prev2: usize, out: &mut Vec<u64>) {
+/// Features of the word alone (its form, shape, affixes, case prior):
+/// the same wherever it occurs, so their summed scores can be cached.
+fn word_features(raw: &str, lower: &str, shape: &[u8], cap: &[u8], out: &mut Vec<u64>) {
+    let lw = lower.as_bytes();
+    out.push(fhash(&[b"bias"]));
+    out.push(fhash(&[b"w", lw]));
+    out.push(fhash(&[b"raw", raw.as_bytes()]));
+    out.push(fhash(&[b"s", shape]));
+    let mut ends = lower.char_indices().map(|(i, c)| i + c.len_utf8());
+    let mut starts = lower.char_indices().rev().map(|(i, _)| i);
+    for _ in 1..=4 {
+        match (ends.next(), starts.next()) {
+            (Some(e), Some(b)) => {
+                out.push(fhash(&[b"pre", &lw[..e]]));
+                out.push(fhash(&[b"suf", &lw[b..]]));
+            }
+            _ => break,
+        }
+    }
+    out.push(fhash(&[b"capr", cap, shape]));
+}
+
+/// All features of token `i` given the two previous tags.
+fn features<W: AsRef<str>>(
+    words: &[W],
+    p: &Prepared,
+    i: usize,
+    prev: usize,
+    prev2: usize,
+    out: &mut Vec<u64>,
+) {
     out.clear();
-    let w = &words[i];
+    word_features(
+        words[i].as_ref(),
+        &p.lower[i],
+        p.shapes[i].as_bytes(),
+        &p.caps[i],
+        out,
+    );
+    context_features(words, p, i, prev, prev2, out);
+}
+
+/// Features of token `i` in its sentence and document.
+fn context_features<W: AsRef<str>>(
+    words: &[W],
+    p: &Prepared,
+    i: usize,
+    prev: usize,
+    prev2: usize,
+    out: &mut Vec<u64>,
+) {
     let lw = p.lower[i].as_bytes();
     let get = |j: isize| -> &[u8] {
         if j < 0 {
@@ -236,29 +325,16 @@ fn features(words: &[String], p: &Prepared, i: usize, prev: usize, prev2: usize,
     let i_ = i as isize;
     let pt = [prev as u8];
     let pt2 = [prev2 as u8];
-    out.push(fhash(&[b"bias"]));
-    out.push(fhash(&[b"w", lw]));
-    out.push(fhash(&[b"raw", w.as_bytes()]));
     out.push(fhash(&[b"w-1", get(i_ - 1)]));
     out.push(fhash(&[b"w+1", get(i_ + 1)]));
     out.push(fhash(&[b"w-2", get(i_ - 2)]));
     out.push(fhash(&[b"w+2", get(i_ + 2)]));
     out.push(fhash(&[b"w-1w", get(i_ - 1), lw]));
     out.push(fhash(&[b"ww+1", lw, get(i_ + 1)]));
-    out.push(fhash(&[b"s", shp(i_)]));
     out.push(fhash(&[b"s-1", shp(i_ - 1)]));
     out.push(fhash(&[b"s+1", shp(i_ + 1)]));
     out.push(fhash(&[b"s-1s", shp(i_ - 1), shp(i_)]));
     out.push(fhash(&[b"ss+1", shp(i_), shp(i_ + 1)]));
-    let chars: Vec<(usize, char)> = p.lower[i].char_indices().collect();
-    for k in 1..=4 {
-        if chars.len() >= k {
-            let pre = &p.lower[i][..chars.get(k).map_or(p.lower[i].len(), |c| c.0)];
-            let suf = &p.lower[i][chars[chars.len() - k].0..];
-            out.push(fhash(&[b"pre", pre.as_bytes()]));
-            out.push(fhash(&[b"suf", suf.as_bytes()]));
-        }
-    }
     out.push(fhash(&[b"first", if i == 0 { b"1" } else { b"0" }, shp(i_)]));
     out.push(fhash(&[b"t-1", &pt]));
     out.push(fhash(&[b"t-2t-1", &pt2, &pt]));
@@ -275,7 +351,6 @@ fn features(words: &[String], p: &Prepared, i: usize, prev: usize, prev2: usize,
             &p.caps[j as usize]
         }
     };
-    out.push(fhash(&[b"capr", cap_at(i_), shp(i_)]));
     out.push(fhash(&[b"capr-1", cap_at(i_ - 1), cap_at(i_)]));
     out.push(fhash(&[b"capr+1", cap_at(i_), cap_at(i_ + 1)]));
 }
@@ -288,6 +363,26 @@ pub struct Perceptron {
     /// How often each word is capitalised inside sentences of unlabelled
     /// news text, in buckets 0 (never) to 4 (always): a prior for names.
     caps: FxHashMap<String, u8>,
+    /// Identifies this model's entries in the per-thread score cache.
+    id: u64,
+}
+
+/// A fresh model identity for the score cache (0 is never handed out).
+fn next_model_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Most words a thread remembers the word-feature scores of; the cache is
+/// emptied when it grows past this.
+const WORD_CACHE_MAX: usize = 1 << 16;
+
+thread_local! {
+    /// Summed word-feature scores per raw word, for one model at a time:
+    /// names and punctuation recur across articles, and this saves a third
+    /// of the weight lookups (cache misses) per token.
+    static WORD_SCORES: RefCell<(u64, FxHashMap<String, [f32; N]>)> =
+        RefCell::new((0, FxHashMap::default()));
 }
 
 /// Counts, over unlabelled text, how often each word is capitalised when it
@@ -330,9 +425,20 @@ pub fn capitalisation_table<'a>(texts: impl Iterator<Item = &'a str>) -> FxHashM
         .collect()
 }
 
+/// The highest-scoring tag that may follow `prev` (ties to the lower index).
+fn best_allowed(s: &[f32; N], prev: usize) -> usize {
+    (0..N)
+        .filter(|&t| allowed(prev, t))
+        .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
+        .unwrap_or(0)
+}
+
 impl Perceptron {
     fn scores(&self, feats: &[u64]) -> [f32; N] {
-        let mut s = [0f32; N];
+        self.add_scores([0f32; N], feats)
+    }
+
+    fn add_scores(&self, mut s: [f32; N], feats: &[u64]) -> [f32; N] {
         for f in feats {
             if let Some(w) = self.weights.get(f) {
                 for t in 0..N {
@@ -344,15 +450,11 @@ impl Perceptron {
     }
 
     fn best(&self, feats: &[u64], prev: usize) -> usize {
-        let s = self.scores(feats);
-        (0..N)
-            .filter(|&t| allowed(prev, t))
-            .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
-            .unwrap_or(0)
+        best_allowed(&self.scores(feats), prev)
     }
 
     /// Tags each sentence of one document.
-    pub fn tag_document<S: AsRef<[String]>>(&self, sentences: &[S]) -> Vec<Vec<usize>> {
+    pub fn tag_document<W: AsRef<str>, S: AsRef<[W]>>(&self, sentences: &[S]) -> Vec<Vec<usize>> {
         let doc = DocCase::new(sentences);
         sentences
             .iter()
@@ -361,11 +463,26 @@ impl Perceptron {
     }
 
     /// Tags a sentence on its own.
-    pub fn tag(&self, words: &[String]) -> Vec<usize> {
+    pub fn tag<W: AsRef<str>>(&self, words: &[W]) -> Vec<usize> {
         self.tag_with(words, &DocCase::new(&[words]))
     }
 
-    fn tag_with(&self, words: &[String], doc: &DocCase) -> Vec<usize> {
+    fn tag_with<W: AsRef<str>>(&self, words: &[W], doc: &DocCase) -> Vec<usize> {
+        WORD_SCORES.with_borrow_mut(|(id, cache)| {
+            if *id != self.id || cache.len() > WORD_CACHE_MAX {
+                cache.clear();
+                *id = self.id;
+            }
+            self.tag_cached(words, doc, cache)
+        })
+    }
+
+    fn tag_cached<W: AsRef<str>>(
+        &self,
+        words: &[W],
+        doc: &DocCase,
+        cache: &mut FxHashMap<String, [f32; N]>,
+    ) -> Vec<usize> {
         let p = prepare(words, doc, &self.caps);
         let mut feats = Vec::with_capacity(40);
         let mut out = Vec::with_capacity(words.len());
@@ -373,12 +490,24 @@ impl Perceptron {
         for i in 0..words.len() {
             // Outside an entity, a lower-case word in ordinary prose does
             // not start one: skip scoring it (most tokens are such words).
-            let plain = !p.shouted && prev == 0 && is_plain_lowercase(&words[i]);
+            let plain = !p.shouted && prev == 0 && is_plain_lowercase(words[i].as_ref());
             let t = if plain {
                 0
             } else {
-                features(words, &p, i, prev, prev2, &mut feats);
-                self.best(&feats, prev)
+                let raw = words[i].as_ref();
+                let base = match cache.get(raw) {
+                    Some(s) => *s,
+                    None => {
+                        feats.clear();
+                        word_features(raw, &p.lower[i], p.shapes[i].as_bytes(), &p.caps[i], &mut feats);
+                        let s = self.scores(&feats);
+                        cache.insert(raw.to_string(), s);
+                        s
+                    }
+                };
+                feats.clear();
+                context_features(words, &p, i, prev, prev2, &mut feats);
+                best_allowed(&self.add_scores(base, &feats), prev)
             };
             out.push(t);
             prev2 = prev;
@@ -469,6 +598,7 @@ impl Perceptron {
         Perceptron {
             weights,
             caps: self.caps.clone(),
+            id: next_model_id(),
         }
     }
 
@@ -563,7 +693,11 @@ impl Perceptron {
             caps.insert(String::from_utf8_lossy(word).into_owned(), b);
             at += len + 2;
         }
-        Ok(Perceptron { weights, caps })
+        Ok(Perceptron {
+            weights,
+            caps,
+            id: next_model_id(),
+        })
     }
 }
 

@@ -123,9 +123,9 @@ fn kind_of(ty: &str) -> Option<EntityKind> {
 impl EntityExtractor for TaggerExtractor {
     fn extract(&self, text: &str) -> Vec<Mention> {
         let sentences = tokenize(text);
-        let words: Vec<Vec<String>> = sentences
+        let words: Vec<Vec<&str>> = sentences
             .iter()
-            .map(|s| s.iter().map(|&(a, b)| text[a..b].to_string()).collect())
+            .map(|s| s.iter().map(|&(a, b)| &text[a..b]).collect())
             .collect();
         let tags = self.model.tag_document(&words);
         let mut mentions = Vec::new();
