@@ -147,13 +147,73 @@ pub fn from_path(path: &str) -> Option<NaiveDate> {
     found
 }
 
-/// Parses a date given by the user (`--since`, `--until`), naming the option
-/// in the error.
-pub fn parse_user_date(what: &'static str, s: &str) -> Result<NaiveDate> {
-    parse_ymd(s).ok_or_else(|| Error::InvalidArgument {
+/// A calendar period written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as its first
+/// and last day.
+pub fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let s = s.trim();
+    let num = |t: &str, len: usize| (t.len() == len && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
+    let parts: Vec<&str> = s.split('-').collect();
+    match parts[..] {
+        [y] => {
+            let y = num(y, 4)? as i32;
+            Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
+        }
+        [y, m] => {
+            let first = NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, 1)?;
+            let next = first.checked_add_months(chrono::Months::new(1))?;
+            Some((first, next.pred_opt()?))
+        }
+        [_, _, _] => parse_ymd(s).map(|d| (d, d)),
+        _ => None,
+    }
+}
+
+/// A day relative to `today`: `today`, `yesterday`, or a count of days,
+/// weeks, months or years ago (`7d`, `2w`, `3m`, `1y`).
+pub fn parse_relative(s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let s = s.trim().to_ascii_lowercase();
+    match s.as_str() {
+        "today" => return Some(today),
+        "yesterday" => return today.pred_opt(),
+        _ => {}
+    }
+    let unit = s.chars().last()?;
+    let n: u32 = s[..s.len() - 1].parse().ok()?;
+    match unit {
+        'd' => today.checked_sub_days(chrono::Days::new(n.into())),
+        'w' => today.checked_sub_days(chrono::Days::new(u64::from(n) * 7)),
+        'm' => today.checked_sub_months(chrono::Months::new(n)),
+        'y' => today.checked_sub_months(chrono::Months::new(n.checked_mul(12)?)),
+        _ => None,
+    }
+}
+
+/// Which end of a period a user's date stands for: `--since 2023-09` means
+/// from September 1st, `--until 2023-09` up to September 30th.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Start,
+    End,
+}
+
+/// Parses a date given by the user (`--since`, `--until`): a day, month or
+/// year, or a relative date; the error names the option and the forms.
+pub fn parse_user_date(what: &'static str, s: &str, side: Side, today: NaiveDate) -> Result<NaiveDate> {
+    if let Some((first, last)) = parse_period(s) {
+        return Ok(if side == Side::Start { first } else { last });
+    }
+    parse_relative(s, today).ok_or_else(|| Error::InvalidArgument {
         what,
-        message: format!("{s:?} is not a date in the form YYYY-MM-DD"),
+        message: format!(
+            "{s:?} is not a date: use 2023-09-13, 2023-09 or 2023, or a relative date such as \
+             today, yesterday, 7d, 2w, 3m or 1y"
+        ),
     })
+}
+
+/// Today in the local time zone.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// The index stores a day as the UTC timestamp of its midnight.
@@ -185,6 +245,31 @@ pub fn format_month(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_and_relative_dates() {
+        let d = |s: &str| parse_ymd(s).unwrap();
+        assert_eq!(parse_period("2023"), Some((d("2023-01-01"), d("2023-12-31"))));
+        assert_eq!(parse_period("2024-02"), Some((d("2024-02-01"), d("2024-02-29"))));
+        assert_eq!(parse_period("2023-12"), Some((d("2023-12-01"), d("2023-12-31"))));
+        assert_eq!(parse_period("2023-09-13"), Some((d("2023-09-13"), d("2023-09-13"))));
+        for bad in ["2023-13", "23", "2023-9", "2023-02-30", "", "x"] {
+            assert_eq!(parse_period(bad), None, "{bad}");
+        }
+        let today = d("2024-03-31");
+        assert_eq!(parse_relative("today", today), Some(today));
+        assert_eq!(parse_relative("yesterday", today), Some(d("2024-03-30")));
+        assert_eq!(parse_relative("7d", today), Some(d("2024-03-24")));
+        assert_eq!(parse_relative("2w", today), Some(d("2024-03-17")));
+        assert_eq!(parse_relative("1m", today), Some(d("2024-02-29")));
+        assert_eq!(parse_relative("1y", today), Some(d("2023-03-31")));
+        for bad in ["7", "d", "-1d", "7x", "99999999999d"] {
+            assert_eq!(parse_relative(bad, today), None, "{bad}");
+        }
+        assert_eq!(parse_user_date("--until", "2023-09", Side::End, today).unwrap(), d("2023-09-30"));
+        let err = parse_user_date("--since", "last week", Side::Start, today).unwrap_err();
+        assert!(err.to_string().contains("7d"), "{err}");
+    }
 
     #[test]
     fn parses_strict_days_only() {

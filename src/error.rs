@@ -42,9 +42,26 @@ pub enum Error {
     #[error("index {path} is being updated by {holder}; rerun with --wait to wait for it")]
     Busy { path: PathBuf, holder: String },
 
-    /// The query string does not parse.
-    #[error("invalid query {query:?}: {message}")]
-    Query { query: String, message: String },
+    /// The query string does not parse; `column` (1-based) is where.
+    #[error("invalid query at column {column}: {message}: {}", crate::query::excerpt(.query, *.column))]
+    Query {
+        query: String,
+        column: usize,
+        message: String,
+    },
+
+    /// A person, organisation, place or source filter names nothing in the
+    /// index; `suggestions` are close names that exist.
+    #[error("no {kind} named {name:?} in the index{}", did_you_mean(.suggestions))]
+    UnknownName {
+        kind: &'static str,
+        name: String,
+        suggestions: Vec<String>,
+    },
+
+    /// No article has this id.
+    #[error("no article with id {id:?}")]
+    UnknownId { id: String },
 
     /// A request parameter is out of range or malformed (a date, a limit...).
     #[error("invalid {what}: {message}")]
@@ -63,12 +80,23 @@ impl Error {
     /// True when the error comes from what the user typed (query, dates,
     /// limits) rather than from the system; the CLI exits 2 for those.
     pub fn is_usage(&self) -> bool {
-        matches!(self, Error::Query { .. } | Error::InvalidArgument { .. })
+        matches!(
+            self,
+            Error::Query { .. } | Error::InvalidArgument { .. } | Error::UnknownName { .. } | Error::UnknownId { .. }
+        )
     }
 
     pub(crate) fn tantivy(path: impl Into<PathBuf>) -> impl FnOnce(tantivy::TantivyError) -> Error {
         let path = path.into();
         move |source| Error::Tantivy { path, source }
+    }
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
     }
 }
 

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentReader;
@@ -28,15 +29,74 @@ impl DayCounts {
         self.days.keys().next_back().and_then(|&d| day_to_date(d))
     }
 
-    /// Counts per `YYYY-MM`, in calendar order.
-    pub fn by_month(&self) -> Vec<(String, u64)> {
-        let mut months: BTreeMap<String, u64> = BTreeMap::new();
-        for (&day, &n) in &self.days {
-            if let Some(d) = day_to_date(day) {
-                *months.entry(dates::format_month(d)).or_insert(0) += n;
+}
+
+/// Width of a date histogram's buckets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Interval {
+    Day,
+    /// ISO weeks, `2023-W37`.
+    Week,
+    #[default]
+    Month,
+    Year,
+}
+
+impl Interval {
+    /// The bucket key of a day, and the first day of the next bucket.
+    fn bucket(self, d: NaiveDate) -> (String, Option<NaiveDate>) {
+        match self {
+            Interval::Day => (dates::format_ymd(d), d.succ_opt()),
+            Interval::Week => {
+                let w = d.iso_week();
+                let monday = d - chrono::Days::new(d.weekday().num_days_from_monday().into());
+                (format!("{:04}-W{:02}", w.year(), w.week()), monday.checked_add_days(chrono::Days::new(7)))
+            }
+            Interval::Month => {
+                let first = d.with_day(1).unwrap_or(d);
+                (dates::format_month(d), first.checked_add_months(chrono::Months::new(1)))
+            }
+            Interval::Year => (
+                format!("{:04}", d.year()),
+                NaiveDate::from_ymd_opt(d.year() + 1, 1, 1),
+            ),
+        }
+    }
+}
+
+impl DayCounts {
+    /// Counts per bucket in calendar order, with empty buckets between the
+    /// first and last dated match (a timeline shows its gaps).
+    pub fn bucketed(&self, interval: Interval) -> Vec<(String, u64)> {
+        let (Some(first), Some(last)) = (self.first(), self.last()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, u64)> = Vec::new();
+        let mut day = first;
+        let mut counts = self.days.iter().peekable();
+        // Whole ranges longer than this are listed sparsely (no gap fill).
+        if interval == Interval::Day && (last - first).num_days() > 20_000 {
+            return self.days.iter().filter_map(|(&d, &n)| Some((dates::format_ymd(day_to_date(d)?), n))).collect();
+        }
+        while day <= last {
+            let (key, next) = interval.bucket(day);
+            let next_day = next.map(|n| n.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days());
+            let mut n = 0;
+            while let Some((&d, &c)) = counts.peek() {
+                if next_day.is_some_and(|nd| d >= nd) {
+                    break;
+                }
+                n += c;
+                counts.next();
+            }
+            out.push((key, n));
+            match next {
+                Some(nx) => day = nx,
+                None => break,
             }
         }
-        months.into_iter().collect()
+        out
     }
 }
 
@@ -104,5 +164,27 @@ impl SegmentCollector for DaySegmentCollector {
 
     fn harvest(self) -> DayCounts {
         self.counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_fill_gaps_in_calendar_order() {
+        let day = |s: &str| dates::to_tantivy(dates::parse_ymd(s).unwrap()).into_timestamp_secs() / 86_400;
+        let mut c = DayCounts::default();
+        for (d, n) in [("2023-01-30", 1), ("2023-02-01", 2), ("2023-04-02", 3)] {
+            c.days.insert(day(d), n);
+        }
+        let keys = |v: Vec<(String, u64)>| v.into_iter().map(|(k, n)| format!("{k}={n}")).collect::<Vec<_>>();
+        assert_eq!(keys(c.bucketed(Interval::Month)), ["2023-01=1", "2023-02=2", "2023-03=0", "2023-04=3"]);
+        assert_eq!(keys(c.bucketed(Interval::Year)), ["2023=6"]);
+        let weeks = keys(c.bucketed(Interval::Week));
+        assert_eq!(weeks.first().map(String::as_str), Some("2023-W05=3"));
+        assert_eq!(weeks.last().map(String::as_str), Some("2023-W13=3"));
+        assert_eq!(weeks.len(), 9);
+        assert_eq!(c.bucketed(Interval::Day).len(), 63);
     }
 }

@@ -29,7 +29,8 @@ use crate::error::{Error, Result};
 use crate::index::{CommitPayload, NewsIndex};
 use crate::ingest::{self, FieldMap, SkipReason, Skipped, SourceFile};
 use crate::lock::WriterLock;
-use crate::schema::{Fields, SCHEMA_VERSION};
+use crate::dedup;
+use crate::schema::{self, Fields, SCHEMA_VERSION};
 
 /// Settings of an indexing run.
 #[derive(Clone)]
@@ -513,6 +514,15 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     for (field, value) in [(f.source, &a.source), (f.author, &a.author), (f.url, &a.url)] {
         if let Some(v) = value {
             doc.add_text(field, v);
+        }
+    }
+    if let Some(source) = a.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        doc.add_facet(f.entity, Facet::from_path([schema::SOURCE_FACET, source]));
+    }
+    if let Some(h) = dedup::simhash(&a.body) {
+        doc.add_u64(f.simhash, h);
+        for band in dedup::bands(h) {
+            doc.add_u64(f.dup_band, band);
         }
     }
     if let Some(d) = a.date {

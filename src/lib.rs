@@ -34,6 +34,7 @@
 
 pub mod article;
 pub mod dates;
+pub mod dedup;
 pub mod entities;
 pub mod error;
 mod histogram;
@@ -42,6 +43,7 @@ pub mod indexer;
 pub mod ingest;
 pub mod lock;
 pub mod schema;
+pub mod query;
 pub mod search;
 mod sentences;
 pub mod snippet;

@@ -7,7 +7,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
-    TextOptions, FAST, STORED, STRING,
+    TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::Index;
@@ -16,7 +16,7 @@ use crate::entities::EntityKind;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with
 /// another version is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Names of the fields, as used in queries (`title:`, `person:`) and on disk.
 pub mod names {
@@ -38,6 +38,10 @@ pub mod names {
     /// `path \x1f size \x1f mtime_ns \x1f blake3` of the source file as it was
     /// indexed (a fast field): what the next incremental run compares with.
     pub const SRC_STAMP: &str = "src_stamp";
+    /// SimHash of the body (a fast field; absent for short bodies).
+    pub const SIMHASH: &str = "simhash";
+    /// The SimHash's four bands as indexed terms: near-duplicate candidates.
+    pub const DUP_BAND: &str = "dup_band";
 }
 
 /// Analyzer of `title` and `body`: tantivy's built-in English stemmer.
@@ -62,6 +66,8 @@ pub struct Fields {
     pub url: Field,
     pub src_path: Field,
     pub src_stamp: Field,
+    pub simhash: Field,
+    pub dup_band: Field,
 }
 
 impl Fields {
@@ -91,6 +97,8 @@ impl Fields {
             url: schema.get_field(names::URL)?,
             src_path: schema.get_field(names::SRC_PATH)?,
             src_stamp: schema.get_field(names::SRC_STAMP)?,
+            simhash: schema.get_field(names::SIMHASH)?,
+            dup_band: schema.get_field(names::DUP_BAND)?,
         })
     }
 }
@@ -114,7 +122,9 @@ pub fn build_schema() -> (Schema, Fields) {
         .set_stored()
         .set_precision(DateTimePrecision::Seconds);
 
-    let id = b.add_text_field(names::ID, STRING | STORED);
+    // Fast as well, so that the ids of collapsed duplicates are read
+    // without loading their documents.
+    let id = b.add_text_field(names::ID, STRING | STORED | FAST);
     let path = b.add_text_field(names::PATH, STRING | STORED);
     let title = b.add_text_field(names::TITLE, text.clone());
     let body = b.add_text_field(names::BODY, text);
@@ -128,6 +138,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let url = b.add_text_field(names::URL, STORED);
     let src_path = b.add_text_field(names::SRC_PATH, STRING);
     let src_stamp = b.add_text_field(names::SRC_STAMP, FAST);
+    let simhash = b.add_u64_field(names::SIMHASH, FAST);
+    let dup_band = b.add_u64_field(names::DUP_BAND, INDEXED);
     let fields = Fields {
         id,
         path,
@@ -143,6 +155,8 @@ pub fn build_schema() -> (Schema, Fields) {
         url,
         src_path,
         src_stamp,
+        simhash,
+        dup_band,
     };
     (b.build(), fields)
 }
@@ -156,6 +170,10 @@ pub fn register_tokenizers(index: &Index) {
             .build(),
     );
 }
+
+/// Facet root of article sources (`/source/Reuters`), counted beside the
+/// entity kinds.
+pub const SOURCE_FACET: &str = "source";
 
 /// The form in which a name is indexed in the name fields.
 pub fn name_term(name: &str) -> String {

@@ -25,9 +25,14 @@ pub struct Highlighter {
     analyzer: TextAnalyzer,
     /// Analysed term -> weight (higher for rarer terms).
     weights: HashMap<String, f32>,
+    /// Prefix queries (`missil*`): analysed tokens starting with one match.
+    prefixes: Vec<String>,
+    /// Fuzzy queries (`kremlin~1`): analysed term and edit distance.
+    fuzzy: Vec<(String, u8)>,
     max_chars: usize,
 }
 
+#[derive(Clone, Copy)]
 struct Match {
     start: usize,
     end: usize,
@@ -40,8 +45,26 @@ impl Highlighter {
         Highlighter {
             analyzer,
             weights,
+            prefixes: Vec::new(),
+            fuzzy: Vec::new(),
             max_chars: max_chars.max(20),
         }
+    }
+
+    /// Also highlights tokens that start with one of `prefixes`, or are
+    /// within the given edit distance of a fuzzy term.
+    pub fn with_patterns(mut self, prefixes: Vec<String>, fuzzy: Vec<(String, u8)>) -> Self {
+        self.prefixes = prefixes;
+        self.fuzzy = fuzzy;
+        self
+    }
+
+    fn pattern_match(&self, token: &str) -> bool {
+        self.prefixes.iter().any(|p| token.starts_with(p.as_str()))
+            || self
+                .fuzzy
+                .iter()
+                .any(|(t, d)| strsim::osa_distance(t, token) <= *d as usize)
     }
 
     fn find(&self, text: &str) -> Vec<Match> {
@@ -60,6 +83,14 @@ impl Highlighter {
                     term,
                     weight: w,
                 });
+            } else if (!self.prefixes.is_empty() || !self.fuzzy.is_empty()) && self.pattern_match(&t.text) {
+                // Every expansion of a pattern counts as one term.
+                out.push(Match {
+                    start: t.offset_from,
+                    end: t.offset_to,
+                    term: usize::MAX,
+                    weight: 1.0,
+                });
             }
         }
         out
@@ -68,17 +99,89 @@ impl Highlighter {
     /// The best passage of `text`; the lead of the text, without
     /// highlights, when no query term occurs in it.
     pub fn snippet(&self, text: &str) -> Snippet {
-        let matches = self.find(text);
-        let (start, end) = if matches.is_empty() {
-            (0, cut_at_word(text, 0, self.max_chars))
-        } else {
-            let (ws, we) = best_window(&matches, self.max_chars);
+        self.snippets(text, 1)
+    }
+
+    /// Up to `fragments` passages of `text`, best matches first chosen, shown
+    /// in text order and joined by " … ".
+    pub fn snippets(&self, text: &str, fragments: usize) -> Snippet {
+        let mut matches = self.find(text);
+        if matches.is_empty() {
+            return render(text, 0, cut_at_word(text, 0, self.max_chars), &matches);
+        }
+        let mut passages: Vec<(usize, usize)> = Vec::new();
+        let mut left: Vec<&Match> = matches.iter().collect();
+        while passages.len() < fragments.max(1) && !left.is_empty() {
+            let owned: Vec<Match> = left.iter().map(|m| **m).collect();
+            let (ws, we) = best_window(&owned, self.max_chars);
             let slack = self.max_chars.saturating_sub(we - ws);
             let start = passage_start(text, ws, (slack / 2).max(self.max_chars / 3));
             let end = cut_at_word(text, start, self.max_chars).max(we);
-            (start, end)
-        };
-        render(text, start, end, &matches)
+            // Later passages may not overlap earlier ones.
+            if passages.iter().any(|&(s, e)| start < e && s < end) {
+                break;
+            }
+            passages.push((start, end));
+            left.retain(|m| m.end <= start || m.start >= end);
+        }
+        passages.sort_unstable();
+        matches.retain(|m| passages.iter().any(|&(s, e)| m.start >= s && m.end <= e));
+        let mut out = Snippet::default();
+        for (i, &(s, e)) in passages.iter().enumerate() {
+            let mut part = render(text, s, e, &matches);
+            if i > 0 {
+                if let Some(rest) = part.text.strip_prefix('…') {
+                    let cut = part.text.len() - rest.len();
+                    part.text = rest.to_string();
+                    for h in &mut part.highlights {
+                        h[0] -= cut;
+                        h[1] -= cut;
+                    }
+                }
+                if let Some(t) = out.text.strip_suffix('…') {
+                    out.text.truncate(t.len());
+                }
+                out.text.push_str(" … ");
+            }
+            let base = out.text.len();
+            out.highlights
+                .extend(part.highlights.iter().map(|h| [h[0] + base, h[1] + base]));
+            out.text.push_str(&part.text);
+        }
+        out
+    }
+}
+
+impl Snippet {
+    /// The snippet as HTML: text escaped, highlights in `<mark>`.
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 16 * self.highlights.len());
+        let mut at = 0;
+        for &[s, e] in &self.highlights {
+            if s < at || e > self.text.len() {
+                continue;
+            }
+            escape_into(&self.text[at..s], &mut out);
+            out.push_str("<mark>");
+            escape_into(&self.text[s..e], &mut out);
+            out.push_str("</mark>");
+            at = e;
+        }
+        escape_into(&self.text[at..], &mut out);
+        out
+    }
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
     }
 }
 

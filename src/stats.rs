@@ -5,12 +5,11 @@ use tantivy::collector::Count;
 use tantivy::query::AllQuery;
 
 use crate::dates;
-use crate::entities::EntityKind;
 use crate::error::{Error, Result};
 use crate::histogram::DayHistogram;
 use crate::index::NewsIndex;
 use crate::schema::names;
-use crate::search::{entity_facet_collector, facet_top, FacetCount, Facets, FACET_TOP};
+use crate::search::{entity_facet_collector, Facets, Interval};
 
 /// What an index holds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -34,7 +33,6 @@ impl NewsIndex {
         let (count, fc, days) = searcher
             .search(&AllQuery, &(Count, facets, DayHistogram::for_field(names::DATE)))
             .map_err(Error::tantivy(&self.path))?;
-        let top_of = |kind: EntityKind| facet_top(&fc, kind, FACET_TOP);
         Ok(IndexStats {
             articles: count as u64,
             undated: days.undated,
@@ -42,16 +40,7 @@ impl NewsIndex {
             last_date: days.last().map(dates::format_ymd),
             index_bytes: dir_size(&self.path),
             segments: searcher.segment_readers().len(),
-            top: Facets {
-                person: top_of(EntityKind::Person),
-                org: top_of(EntityKind::Org),
-                place: top_of(EntityKind::Place),
-                month: days
-                    .by_month()
-                    .into_iter()
-                    .map(|(value, count)| FacetCount { value, count })
-                    .collect(),
-            },
+            top: Facets::from_counts(&fc, &days, Interval::Month),
         })
     }
 }

@@ -100,10 +100,11 @@ fn search_json_follows_the_contract_and_highlights_query_terms() {
     assert!(hits
         .iter()
         .all(|h| !h["path"].as_str().unwrap().contains("hidden")));
-    for key in ["person", "org", "place", "month"] {
+    for key in ["person", "org", "place", "source", "dates"] {
         assert!(r["facets"][key].is_array(), "facets lack {key}");
     }
-    let months: Vec<(String, u64)> = r["facets"]["month"]
+    assert_eq!(r["facets"]["interval"], "month");
+    let months: Vec<(String, u64)> = r["facets"]["dates"]
         .as_array()
         .unwrap()
         .iter()

@@ -93,7 +93,7 @@ fn reuters21578_index_search_filters_and_stats() {
         dates.windows(2).all(|w| w[0] >= w[1]),
         "not newest first: {dates:?}"
     );
-    let months: Vec<&Value> = march["facets"]["month"].as_array().unwrap().iter().collect();
+    let months: Vec<&Value> = march["facets"]["dates"].as_array().unwrap().iter().collect();
     assert_eq!(months.len(), 1);
     assert_eq!(months[0]["value"], "1987-03");
     assert_eq!(months[0]["count"], march["total"]);

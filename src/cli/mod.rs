@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use newsdex::{dates, index_corpus, index_exists, IndexOptions, NewsIndex, SearchRequest, SortOrder};
+use newsdex::search::{EntitiesRequest, Interval, SimilarRequest, TimelineRequest};
+use newsdex::{dates, index_corpus, index_exists, EntityKind, IndexOptions, NewsIndex, SearchRequest, SortOrder};
 
 const DEFAULT_CORPUS: &str = "corpus";
 const DEFAULT_INDEX: &str = "index";
@@ -57,19 +58,58 @@ enum Command {
     /// skipped and reported; other extensions are ignored and counted.
     #[command(after_help = EXIT_CODES)]
     Index(IndexArgs),
-    /// Search the index.
+    /// Search the index: ranked articles with highlighted passages, and
+    /// facet counts over all matches.
     ///
-    /// All terms are required; "quoted phrases" match in order;
-    /// `title:word`, `body:word`, `person:"Kim Jong Un"`, `org:kcna` and
-    /// `place:japan` search one field. Examples:
+    /// Query language (operators in capitals):
+    ///   ballistic missile            both words (AND is implied)
+    ///   "ballistic missile"          the exact phrase; "…"~3 within 3 words
+    ///   missile OR rocket            either; OR binds tighter than AND:
+    ///                                `korea missile OR rocket` = korea AND (missile OR rocket)
+    ///   NOT rocket   -rocket         without the word
+    ///   (missile OR rocket) -test    grouping
+    ///   title:missile  body:launch   one field
+    ///   person:"Kim Jong Un"  org:kcna  place:japan  source:reuters
+    ///                                an entity or source, by canonical name, any case
+    ///   date:2023-09  date:2023  date:[2023-09-01 TO 2023-09-30]  date:{2023 TO *}
+    ///   missil*                      words starting with "missil"
+    ///   kremlin~1                    words within 1 edit (~2: two)
     ///
+    /// Near-duplicates (wire copies, reprints) are shown once, with
+    /// "+N similar" and their ids; --no-collapse lists them all.
+    ///
+    /// Examples:
     ///   newsdex search "ballistic missile"
-    ///
-    ///   newsdex search "crude oil" --since 1987-03-01 --until 1987-03-31 --sort date
-    ///
-    ///   newsdex search missile --person "Kim Jong Un" --place Japan --json
+    ///   newsdex search "crude oil" --since 1987-03 --until 1987-03 --sort date
+    ///   newsdex search 'missile -test' --person "Kim Jong Un" --since 30d --json
     #[command(after_help = EXIT_CODES, verbatim_doc_comment)]
     Search(SearchArgs),
+    /// Chart how many articles match a query per day, week, month or year.
+    ///
+    /// Example: newsdex timeline oil --by month --since 1987
+    #[command(after_help = EXIT_CODES)]
+    Timeline(TimelineArgs),
+    /// The people, organisations and places most associated with a query's
+    /// matches: who is in the news about X.
+    ///
+    /// Ranked by how much more often an entity appears in the matches than
+    /// in the whole index, weighted by how often it appears:
+    /// score = (m/M − c/C) × (m/M ÷ c/C), where m of the M matching articles
+    /// and c of all C articles mention it. Entities in fewer than
+    /// --min-count matches are left out. With no query, ranked by count.
+    ///
+    /// Example: newsdex entities oil --type person
+    #[command(after_help = EXIT_CODES)]
+    Entities(EntitiesArgs),
+    /// Articles like a given one (more-like-this over title and body),
+    /// without its own near-duplicates unless --include-duplicates.
+    ///
+    /// Example: newsdex similar reut-00042.txt
+    #[command(after_help = EXIT_CODES)]
+    Similar(SimilarArgs),
+    /// List groups of near-duplicate articles (wire copies, reprints).
+    #[command(after_help = EXIT_CODES)]
+    Duplicates(DuplicatesArgs),
     /// Show what an index holds: counts, date range, size, top entities.
     #[command(after_help = EXIT_CODES)]
     Stats(StatsArgs),
@@ -182,13 +222,6 @@ enum EntityChoice {
     None,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Sort {
-    /// Best match first (BM25, title matches weigh double).
-    Relevance,
-    /// Newest first; undated articles last.
-    Date,
-}
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ColorChoice {
@@ -197,19 +230,19 @@ enum ColorChoice {
     Never,
 }
 
+/// Filters shared by search, timeline and entities.
 #[derive(Debug, Args)]
-struct SearchArgs {
-    /// What to search for ("*" for every article).
-    query: String,
-    #[command(flatten)]
-    location: IndexLocation,
-    /// Only articles dated on or after this day (YYYY-MM-DD).
+struct FilterArgs {
+    /// Only articles dated on or after this day: 2023-09-13, 2023-09 (from
+    /// the 1st), 2023, or relative: today, yesterday, 7d, 2w, 3m, 1y.
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
-    /// Only articles dated on or before this day (YYYY-MM-DD).
+    /// Only articles dated on or before this day: 2023-09-13, 2023-09 (to
+    /// the 30th), 2023, or relative: today, 7d, 2w, 3m, 1y.
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
-    /// Only articles mentioning this person (repeatable: all must match).
+    /// Only articles mentioning this person, by canonical name in any case
+    /// (repeatable: all must match). An unknown name lists close ones.
     #[arg(long, value_name = "NAME")]
     person: Vec<String>,
     /// Only articles mentioning this organisation (repeatable).
@@ -218,15 +251,141 @@ struct SearchArgs {
     /// Only articles mentioning this place (repeatable).
     #[arg(long, value_name = "NAME")]
     place: Vec<String>,
-    /// Result order.
+    /// Only articles from this source (repeatable).
+    #[arg(long, value_name = "NAME")]
+    source: Vec<String>,
+}
+
+impl FilterArgs {
+    fn request(self, query: &str) -> Result<SearchRequest> {
+        let today = dates::today();
+        let mut req = SearchRequest::new(query);
+        if let Some(s) = &self.since {
+            req.since = Some(dates::parse_user_date("--since", s, dates::Side::Start, today)?);
+        }
+        if let Some(u) = &self.until {
+            req.until = Some(dates::parse_user_date("--until", u, dates::Side::End, today)?);
+        }
+        req.person = self.person;
+        req.org = self.org;
+        req.place = self.place;
+        req.source = self.source;
+        Ok(req)
+    }
+}
+
+#[derive(Debug, Args)]
+struct TimelineArgs {
+    /// What to count ("*" or nothing for every article).
+    #[arg(default_value = "*")]
+    query: String,
+    #[command(flatten)]
+    location: IndexLocation,
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Bucket width.
+    #[arg(long, value_enum, default_value = "month")]
+    by: Interval,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    Person,
+    Org,
+    Place,
+}
+
+#[derive(Debug, Args)]
+struct EntitiesArgs {
+    /// Query whose matches to describe ("*" or nothing: the whole index).
+    #[arg(default_value = "*")]
+    query: String,
+    #[command(flatten)]
+    location: IndexLocation,
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Only this kind of entity.
+    #[arg(long = "type", value_enum)]
+    kind: Option<KindArg>,
+    /// Number of entities to list.
+    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    limit: u32,
+    /// Leave out entities in fewer matching articles than this.
+    #[arg(long, default_value_t = 2)]
+    min_count: u64,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SimilarArgs {
+    /// Id of the article (as shown by search).
+    id: String,
+    #[command(flatten)]
+    location: IndexLocation,
+    /// Number of results.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    limit: u32,
+    /// Also list near-duplicates of the article itself.
+    #[arg(long)]
+    include_duplicates: bool,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct DuplicatesArgs {
+    #[command(flatten)]
+    location: IndexLocation,
+    /// Groups to print (the count covers all).
+    #[arg(long, short = 'n', default_value_t = 20)]
+    limit: usize,
+    /// Print every group as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// What to search for ("*" for every article); see the query language
+    /// above. A query starting with "-" goes after "--": `search -- -test`.
+    query: String,
+    #[command(flatten)]
+    location: IndexLocation,
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Result order: relevance (BM25, title matches weigh double), date
+    /// (newest first, undated last), or recent (BM25 × 2^(−age/half-life),
+    /// age counted from the newest article in the index).
     #[arg(long, value_enum, default_value = "relevance")]
-    sort: Sort,
+    sort: SortOrder,
+    /// Half-life of --sort recent, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = newsdex::search::HALF_LIFE_DAYS)]
+    half_life: f64,
     /// Number of results to show.
     #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     limit: u32,
-    /// Number of results to skip (for paging).
-    #[arg(long, default_value_t = 0)]
+    /// Number of results to skip (for paging; ties keep index order, so
+    /// pages do not overlap).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     offset: u32,
+    /// Passages per snippet, joined by " … ".
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
+    fragments: u32,
+    /// Longest passage, in bytes.
+    #[arg(long, default_value_t = 240, value_parser = clap::value_parser!(u32).range(20..=5_000))]
+    snippet_chars: u32,
+    /// List near-duplicates as hits of their own.
+    #[arg(long)]
+    no_collapse: bool,
+    /// Bucket width of the date facet.
+    #[arg(long, value_enum, default_value = "month")]
+    by: Interval,
     /// Print the response as JSON (the contract documented in README.md).
     #[arg(long)]
     json: bool,
@@ -249,6 +408,10 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Index(a) => cmd_index(a),
         Command::Search(a) => cmd_search(a),
+        Command::Timeline(a) => cmd_timeline(a),
+        Command::Entities(a) => cmd_entities(a),
+        Command::Similar(a) => cmd_similar(a),
+        Command::Duplicates(a) => cmd_duplicates(a),
         Command::Stats(a) => cmd_stats(a),
         Command::Compact(a) => cmd_compact(a),
         Command::Tag(a) => cmd_tag(a),
@@ -397,22 +560,12 @@ fn ensure_default_index(location: &IndexLocation) -> Result<()> {
 fn cmd_search(a: SearchArgs) -> Result<i32> {
     ensure_default_index(&a.location)?;
     let index = NewsIndex::open(a.location.path())?;
-    let mut req = SearchRequest::new(a.query.clone())
-        .sort(match a.sort {
-            Sort::Relevance => SortOrder::Relevance,
-            Sort::Date => SortOrder::Date,
-        })
-        .limit(a.limit as usize)
-        .offset(a.offset as usize);
-    if let Some(s) = &a.since {
-        req = req.since(dates::parse_user_date("--since", s)?);
-    }
-    if let Some(u) = &a.until {
-        req = req.until(dates::parse_user_date("--until", u)?);
-    }
-    req.person = a.person;
-    req.org = a.org;
-    req.place = a.place;
+    let mut req = a.filters.request(&a.query)?.sort(a.sort).limit(a.limit as usize).offset(a.offset as usize);
+    req.half_life_days = a.half_life;
+    req.fragments = a.fragments as usize;
+    req.snippet_chars = a.snippet_chars as usize;
+    req.collapse = !a.no_collapse;
+    req.interval = a.by;
     let response = index.search(&req)?;
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -425,6 +578,84 @@ fn cmd_search(a: SearchArgs) -> Result<i32> {
             ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
         render::search_response(&mut out, &response, req.offset, color)?;
+    }
+    Ok(0)
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn cmd_timeline(a: TimelineArgs) -> Result<i32> {
+    ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let req = TimelineRequest {
+        search: a.filters.request(&a.query)?,
+        interval: a.by,
+    };
+    let t = index.timeline(&req)?;
+    if a.json {
+        print_json(&t)?;
+    } else {
+        let width = terminal_width().saturating_sub(24).clamp(10, 60);
+        render::timeline(&mut std::io::stdout().lock(), &t, width)?;
+    }
+    Ok(0)
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(80)
+}
+
+fn cmd_entities(a: EntitiesArgs) -> Result<i32> {
+    ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let req = EntitiesRequest {
+        search: a.filters.request(&a.query)?,
+        kind: a.kind.map(|k| match k {
+            KindArg::Person => EntityKind::Person,
+            KindArg::Org => EntityKind::Org,
+            KindArg::Place => EntityKind::Place,
+        }),
+        limit: a.limit as usize,
+        min_count: a.min_count,
+    };
+    let r = index.associated_entities(&req)?;
+    if a.json {
+        print_json(&r)?;
+    } else {
+        render::entities(&mut std::io::stdout().lock(), &r)?;
+    }
+    Ok(0)
+}
+
+fn cmd_similar(a: SimilarArgs) -> Result<i32> {
+    ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let r = index.similar(&SimilarRequest {
+        id: a.id,
+        limit: a.limit as usize,
+        include_duplicates: a.include_duplicates,
+    })?;
+    if a.json {
+        print_json(&r)?;
+    } else {
+        render::search_response(&mut std::io::stdout().lock(), &r, 0, false)?;
+    }
+    Ok(0)
+}
+
+fn cmd_duplicates(a: DuplicatesArgs) -> Result<i32> {
+    ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let groups = index.duplicate_groups()?;
+    if a.json {
+        print_json(&groups)?;
+    } else {
+        render::duplicates(&mut std::io::stdout().lock(), &groups, a.limit)?;
     }
     Ok(0)
 }

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use indicatif::HumanBytes;
+use newsdex::search::{DuplicateGroup, EntitiesResponse, Timeline};
 use newsdex::{EntityKind, FacetCount, IndexStats, IndexSummary, SearchResponse};
 
 const BOLD: &str = "\x1b[1m";
@@ -96,6 +97,11 @@ pub fn search_response(
                 ));
             }
         }
+        if !hit.similar.is_empty() {
+            let shown: Vec<&str> = hit.similar.iter().take(5).map(String::as_str).collect();
+            let more = if hit.similar.len() > 5 { ", …" } else { "" };
+            meta.push(format!("+{} similar: {}{more}", hit.similar.len(), shown.join(", ")));
+        }
         writeln!(out, "     {}", paint(&meta.join(" · "), DIM, color))?;
         writeln!(out)?;
     }
@@ -110,13 +116,67 @@ pub fn search_response(
             )?;
         }
     }
-    if !r.facets.month.is_empty() {
+    if !r.facets.source.is_empty() {
+        writeln!(out, "{}: {}", paint("Sources", BOLD, color), facet_line(&r.facets.source))?;
+    }
+    let dated: Vec<FacetCount> = r.facets.dates.iter().filter(|f| f.count > 0).cloned().collect();
+    if !dated.is_empty() {
+        let label = format!("{:?}s", r.facets.interval);
+        writeln!(out, "{}: {}", paint(&label, BOLD, color), facet_line(&dated))?;
+    }
+    Ok(())
+}
+
+/// A horizontal bar chart, one line per bucket.
+pub fn timeline(out: &mut impl Write, t: &Timeline, width: usize) -> io::Result<()> {
+    let noun = if t.total == 1 { "article" } else { "articles" };
+    let by = format!("{:?}", t.interval).to_lowercase();
+    writeln!(out, "{} {noun} match {:?}, by {by}", t.total, t.query)?;
+    let max = t.buckets.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+    for b in &t.buckets {
+        // Eighths of a cell, so that small counts still show.
+        let eighths = (b.count as f64 / max as f64 * (width * 8) as f64).round() as usize;
+        let mut bar = "█".repeat(eighths / 8);
+        if eighths % 8 > 0 {
+            bar.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8 - 1]);
+        }
+        writeln!(out, "{:>10} {:>7} {bar}", b.value, b.count)?;
+    }
+    if t.undated > 0 {
+        writeln!(out, "{:>10} {:>7}", "undated", t.undated)?;
+    }
+    Ok(())
+}
+
+pub fn entities(out: &mut impl Write, r: &EntitiesResponse) -> io::Result<()> {
+    writeln!(
+        out,
+        "Entities of the {} articles matching {:?} (of {} in the index)",
+        r.total, r.query, r.articles
+    )?;
+    writeln!(out, "{:>9} {:>7} {:>7}  {:<7} name", "score", "matches", "corpus", "type")?;
+    for e in &r.entities {
         writeln!(
             out,
-            "{}: {}",
-            paint("Months", BOLD, color),
-            facet_line(&r.facets.month)
+            "{:>9.4} {:>7} {:>7}  {:<7} {}",
+            e.score,
+            e.count,
+            e.corpus_count,
+            e.kind.as_str(),
+            e.name
         )?;
+    }
+    Ok(())
+}
+
+pub fn duplicates(out: &mut impl Write, groups: &[DuplicateGroup], limit: usize) -> io::Result<()> {
+    let articles: usize = groups.iter().map(|g| g.ids.len()).sum();
+    writeln!(out, "{} groups of near-duplicates, {articles} articles in them", groups.len())?;
+    for g in groups.iter().take(limit) {
+        writeln!(out, "\n{} copies:", g.ids.len())?;
+        for (id, title) in g.ids.iter().zip(&g.titles) {
+            writeln!(out, "  {id}  {title}")?;
+        }
     }
     Ok(())
 }
