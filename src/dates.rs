@@ -151,12 +151,19 @@ pub fn from_path(path: &str) -> Option<NaiveDate> {
 /// and last day.
 pub fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     let s = s.trim();
-    let num = |t: &str, len: usize| (t.len() == len && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok()).flatten();
+    let num = |t: &str, len: usize| {
+        (t.len() == len && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse::<u32>().ok())
+            .flatten()
+    };
     let parts: Vec<&str> = s.split('-').collect();
     match parts[..] {
         [y] => {
             let y = num(y, 4)? as i32;
-            Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
+            Some((
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y, 12, 31)?,
+            ))
         }
         [y, m] => {
             let first = NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, 1)?;
@@ -252,7 +259,10 @@ mod tests {
         assert_eq!(parse_period("2023"), Some((d("2023-01-01"), d("2023-12-31"))));
         assert_eq!(parse_period("2024-02"), Some((d("2024-02-01"), d("2024-02-29"))));
         assert_eq!(parse_period("2023-12"), Some((d("2023-12-01"), d("2023-12-31"))));
-        assert_eq!(parse_period("2023-09-13"), Some((d("2023-09-13"), d("2023-09-13"))));
+        assert_eq!(
+            parse_period("2023-09-13"),
+            Some((d("2023-09-13"), d("2023-09-13")))
+        );
         for bad in ["2023-13", "23", "2023-9", "2023-02-30", "", "x"] {
             assert_eq!(parse_period(bad), None, "{bad}");
         }
@@ -266,7 +276,10 @@ mod tests {
         for bad in ["7", "d", "-1d", "7x", "99999999999d"] {
             assert_eq!(parse_relative(bad, today), None, "{bad}");
         }
-        assert_eq!(parse_user_date("--until", "2023-09", Side::End, today).unwrap(), d("2023-09-30"));
+        assert_eq!(
+            parse_user_date("--until", "2023-09", Side::End, today).unwrap(),
+            d("2023-09-30")
+        );
         let err = parse_user_date("--since", "last week", Side::Start, today).unwrap_err();
         assert!(err.to_string().contains("7d"), "{err}");
     }
@@ -345,7 +358,7 @@ mod tests {
 
     #[test]
     fn user_date_errors_name_the_option() {
-        let err = parse_user_date("--since", "March").unwrap_err();
+        let err = parse_user_date("--since", "March", Side::Start, today()).unwrap_err();
         assert!(err.to_string().contains("--since"), "{err}");
         assert!(err.is_usage());
     }

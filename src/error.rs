@@ -82,7 +82,10 @@ impl Error {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Error::Query { .. } | Error::InvalidArgument { .. } | Error::UnknownName { .. } | Error::UnknownId { .. }
+            Error::Query { .. }
+                | Error::InvalidArgument { .. }
+                | Error::UnknownName { .. }
+                | Error::UnknownId { .. }
         )
     }
 

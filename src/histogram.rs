@@ -28,7 +28,6 @@ impl DayCounts {
     pub fn last(&self) -> Option<NaiveDate> {
         self.days.keys().next_back().and_then(|&d| day_to_date(d))
     }
-
 }
 
 /// Width of a date histogram's buckets.
@@ -51,11 +50,17 @@ impl Interval {
             Interval::Week => {
                 let w = d.iso_week();
                 let monday = d - chrono::Days::new(d.weekday().num_days_from_monday().into());
-                (format!("{:04}-W{:02}", w.year(), w.week()), monday.checked_add_days(chrono::Days::new(7)))
+                (
+                    format!("{:04}-W{:02}", w.year(), w.week()),
+                    monday.checked_add_days(chrono::Days::new(7)),
+                )
             }
             Interval::Month => {
                 let first = d.with_day(1).unwrap_or(d);
-                (dates::format_month(d), first.checked_add_months(chrono::Months::new(1)))
+                (
+                    dates::format_month(d),
+                    first.checked_add_months(chrono::Months::new(1)),
+                )
             }
             Interval::Year => (
                 format!("{:04}", d.year()),
@@ -77,11 +82,18 @@ impl DayCounts {
         let mut counts = self.days.iter().peekable();
         // Whole ranges longer than this are listed sparsely (no gap fill).
         if interval == Interval::Day && (last - first).num_days() > 20_000 {
-            return self.days.iter().filter_map(|(&d, &n)| Some((dates::format_ymd(day_to_date(d)?), n))).collect();
+            return self
+                .days
+                .iter()
+                .filter_map(|(&d, &n)| Some((dates::format_ymd(day_to_date(d)?), n)))
+                .collect();
         }
         while day <= last {
             let (key, next) = interval.bucket(day);
-            let next_day = next.map(|n| n.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days());
+            let next_day = next.map(|n| {
+                n.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch"))
+                    .num_days()
+            });
             let mut n = 0;
             while let Some((&d, &c)) = counts.peek() {
                 if next_day.is_some_and(|nd| d >= nd) {
@@ -122,8 +134,15 @@ impl Collector for DayHistogram {
     type Child = DaySegmentCollector;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<DaySegmentCollector> {
+        let column = reader.fast_fields().date(&self.field)?;
+        let first = column.min_value().into_timestamp_secs().div_euclid(86_400);
+        let last = column.max_value().into_timestamp_secs().div_euclid(86_400);
+        // A dense array of days when the span is sane (it is for news).
+        let span = (last - first + 1).clamp(0, 200_000) as usize;
         Ok(DaySegmentCollector {
-            column: reader.fast_fields().date(&self.field)?,
+            column,
+            first,
+            dense: vec![0; span],
             counts: DayCounts::default(),
         })
     }
@@ -146,6 +165,8 @@ impl Collector for DayHistogram {
 
 pub struct DaySegmentCollector {
     column: Column<tantivy::DateTime>,
+    first: i64,
+    dense: Vec<u64>,
     counts: DayCounts,
 }
 
@@ -156,13 +177,24 @@ impl SegmentCollector for DaySegmentCollector {
         match self.column.first(doc) {
             Some(dt) => {
                 let day = dt.into_timestamp_secs().div_euclid(86_400);
-                *self.counts.days.entry(day).or_insert(0) += 1;
+                match usize::try_from(day - self.first)
+                    .ok()
+                    .and_then(|i| self.dense.get_mut(i))
+                {
+                    Some(n) => *n += 1,
+                    None => *self.counts.days.entry(day).or_insert(0) += 1,
+                }
             }
             None => self.counts.undated += 1,
         }
     }
 
-    fn harvest(self) -> DayCounts {
+    fn harvest(mut self) -> DayCounts {
+        for (i, &n) in self.dense.iter().enumerate() {
+            if n > 0 {
+                *self.counts.days.entry(self.first + i as i64).or_insert(0) += n;
+            }
+        }
         self.counts
     }
 }
@@ -179,7 +211,10 @@ mod tests {
             c.days.insert(day(d), n);
         }
         let keys = |v: Vec<(String, u64)>| v.into_iter().map(|(k, n)| format!("{k}={n}")).collect::<Vec<_>>();
-        assert_eq!(keys(c.bucketed(Interval::Month)), ["2023-01=1", "2023-02=2", "2023-03=0", "2023-04=3"]);
+        assert_eq!(
+            keys(c.bucketed(Interval::Month)),
+            ["2023-01=1", "2023-02=2", "2023-03=0", "2023-04=3"]
+        );
         assert_eq!(keys(c.bucketed(Interval::Year)), ["2023=6"]);
         let weeks = keys(c.bucketed(Interval::Week));
         assert_eq!(weeks.first().map(String::as_str), Some("2023-W05=3"));

@@ -24,12 +24,12 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::article::Article;
 use crate::dates;
+use crate::dedup;
 use crate::entities::{Entities, EntityExtractor, EntityKind, TaggerExtractor};
 use crate::error::{Error, Result};
 use crate::index::{CommitPayload, NewsIndex};
 use crate::ingest::{self, FieldMap, SkipReason, Skipped, SourceFile};
 use crate::lock::WriterLock;
-use crate::dedup;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
 /// Settings of an indexing run.

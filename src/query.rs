@@ -63,7 +63,10 @@ impl QueryField {
 
     /// Entity and source fields hold whole names, not analysed text.
     pub fn is_name(self) -> bool {
-        matches!(self, QueryField::Person | QueryField::Org | QueryField::Place | QueryField::Source)
+        matches!(
+            self,
+            QueryField::Person | QueryField::Org | QueryField::Place | QueryField::Source
+        )
     }
 }
 
@@ -178,7 +181,9 @@ impl Parser {
             let n = k.len();
             rest.len() >= n
                 && rest[..n].iter().copied().eq(k.chars())
-                && rest.get(n).is_none_or(|&c| c.is_whitespace() || c == '(' || c == '"')
+                && rest
+                    .get(n)
+                    .is_none_or(|&c| c.is_whitespace() || c == '(' || c == '"')
         })
     }
 
@@ -249,7 +254,11 @@ impl Parser {
 
     fn unary(&mut self, field: Option<QueryField>) -> Result<Ast, SyntaxError> {
         self.skip_ws();
-        let next_is_term = |p: &Parser| p.chars.get(p.at + 1).is_some_and(|&c| !c.is_whitespace() && c != ')');
+        let next_is_term = |p: &Parser| {
+            p.chars
+                .get(p.at + 1)
+                .is_some_and(|&c| !c.is_whitespace() && c != ')')
+        };
         if self.keyword() == Some("NOT") {
             let op = self.at;
             self.at += 3;
@@ -300,7 +309,9 @@ impl Parser {
             Some(')') => Err(self.error_here("unmatched \")\"")),
             Some('"') => self.phrase(field),
             Some('[' | '{') if field == Some(QueryField::Date) => self.range(),
-            Some('[' | '{') => Err(self.error_here("a range needs the date field: date:[2023-09-01 TO 2023-09-30]")),
+            Some('[' | '{') => {
+                Err(self.error_here("a range needs the date field: date:[2023-09-01 TO 2023-09-30]"))
+            }
             _ => self.word(field),
         }
     }
@@ -326,11 +337,9 @@ impl Parser {
             let tilde = self.at;
             self.at += 1;
             let digits = self.take_while(|c| c.is_ascii_digit());
-            slop = digits
-                .parse::<u32>()
-                .ok()
-                .filter(|&n| n <= 100)
-                .ok_or_else(|| self.error_at(tilde, "a phrase's \"~\" takes a word distance from 0 to 100"))?;
+            slop = digits.parse::<u32>().ok().filter(|&n| n <= 100).ok_or_else(|| {
+                self.error_at(tilde, "a phrase's \"~\" takes a word distance from 0 to 100")
+            })?;
         }
         if field == Some(QueryField::Date) {
             return self.period(&text, open + 1);
@@ -409,7 +418,11 @@ impl Parser {
             return Ok(self.term(field, stem, TermKind::Prefix, start));
         }
         if let Some((word, dist)) = raw.rsplit_once('~') {
-            let d = if dist.is_empty() { Ok(1) } else { dist.parse::<u8>() };
+            let d = if dist.is_empty() {
+                Ok(1)
+            } else {
+                dist.parse::<u8>()
+            };
             match d {
                 Ok(d) if d <= 2 && !word.is_empty() => {
                     return Ok(self.term(field, word, TermKind::Fuzzy(d), start));
@@ -417,7 +430,9 @@ impl Parser {
                 _ => {
                     return Err(self.error_at(
                         start,
-                        format!("\"{raw}\": a fuzzy term is a word and a distance of 0, 1 or 2, as in kremlin~1"),
+                        format!(
+                            "\"{raw}\": a fuzzy term is a word and a distance of 0, 1 or 2, as in kremlin~1"
+                        ),
                     ))
                 }
             }
@@ -448,7 +463,7 @@ impl Parser {
     }
 
     /// `[A TO B]`, `{A TO B}`, either end `*`.
-    fn range(&mut self, ) -> Result<Ast, SyntaxError> {
+    fn range(&mut self) -> Result<Ast, SyntaxError> {
         let open = self.at;
         let inclusive = self.peek() == Some('[');
         let close = if inclusive { ']' } else { '}' };
@@ -458,7 +473,10 @@ impl Parser {
             self.at += 1;
         }
         if self.peek() != Some(close) {
-            return Err(self.error_at(open, format!("unclosed \"{}\" (expected \"{close}\")", self.chars[open])));
+            return Err(self.error_at(
+                open,
+                format!("unclosed \"{}\" (expected \"{close}\")", self.chars[open]),
+            ));
         }
         let inner: String = self.chars[from..self.at].iter().collect();
         self.at += 1;
@@ -471,7 +489,10 @@ impl Parser {
                 return Ok(None);
             }
             let (lo, hi) = dates::parse_period(s).ok_or_else(|| {
-                self.error_at(open, format!("\"{s}\" is not a date: use 2023, 2023-09 or 2023-09-13"))
+                self.error_at(
+                    open,
+                    format!("\"{s}\" is not a date: use 2023, 2023-09 or 2023-09-13"),
+                )
             })?;
             Ok(Some(match (first, inclusive) {
                 (true, true) => lo,
@@ -525,13 +546,17 @@ mod tests {
     /// Columns zeroed, to compare shapes.
     fn shape(a: Ast) -> Ast {
         match a {
-            Ast::Term { field, text, kind, .. } => Ast::Term {
+            Ast::Term {
+                field, text, kind, ..
+            } => Ast::Term {
                 field,
                 text,
                 kind,
                 column: 0,
             },
-            Ast::Phrase { field, text, slop, .. } => Ast::Phrase {
+            Ast::Phrase {
+                field, text, slop, ..
+            } => Ast::Phrase {
                 field,
                 text,
                 slop,
@@ -556,8 +581,14 @@ mod tests {
     fn boolean_structure_and_precedence() {
         assert_eq!(p("a b"), Ast::And(vec![t("a"), t("b")]));
         assert_eq!(p("a AND b"), p("a b"));
-        assert_eq!(p("a b OR c"), Ast::And(vec![t("a"), Ast::Or(vec![t("b"), t("c")])]));
-        assert_eq!(p("(a b) OR c"), Ast::Or(vec![Ast::And(vec![t("a"), t("b")]), t("c")]));
+        assert_eq!(
+            p("a b OR c"),
+            Ast::And(vec![t("a"), Ast::Or(vec![t("b"), t("c")])])
+        );
+        assert_eq!(
+            p("(a b) OR c"),
+            Ast::Or(vec![Ast::And(vec![t("a"), t("b")]), t("c")])
+        );
         assert_eq!(p("a -b"), Ast::And(vec![t("a"), Ast::Not(Box::new(t("b")))]));
         assert_eq!(p("a NOT b"), p("a -b"));
         assert_eq!(p("+a"), t("a"));
@@ -579,19 +610,62 @@ mod tests {
                 column: 0
             }
         );
-        assert!(matches!(p("missil*"), Ast::Term { kind: TermKind::Prefix, ref text, .. } if text == "missil"));
-        assert!(matches!(p("kremlin~"), Ast::Term { kind: TermKind::Fuzzy(1), .. }));
-        assert!(matches!(p("kremlin~2"), Ast::Term { kind: TermKind::Fuzzy(2), .. }));
+        assert!(
+            matches!(p("missil*"), Ast::Term { kind: TermKind::Prefix, ref text, .. } if text == "missil")
+        );
+        assert!(matches!(
+            p("kremlin~"),
+            Ast::Term {
+                kind: TermKind::Fuzzy(1),
+                ..
+            }
+        ));
+        assert!(matches!(
+            p("kremlin~2"),
+            Ast::Term {
+                kind: TermKind::Fuzzy(2),
+                ..
+            }
+        ));
         assert!(matches!(p("person:(putin OR biden)"), Ast::Or(ref v) if v.len() == 2));
-        assert_eq!(p("date:2023-09"), Ast::Dates { from: d("2023-09-01"), to: d("2023-09-30") });
+        assert_eq!(
+            p("date:2023-09"),
+            Ast::Dates {
+                from: d("2023-09-01"),
+                to: d("2023-09-30")
+            }
+        );
         assert_eq!(
             p("date:[2023-09-01 TO 2023-09-30]"),
-            Ast::Dates { from: d("2023-09-01"), to: d("2023-09-30") }
+            Ast::Dates {
+                from: d("2023-09-01"),
+                to: d("2023-09-30")
+            }
         );
-        assert_eq!(p("date:{2023-09-01 TO *}"), Ast::Dates { from: d("2023-09-02"), to: None });
-        assert_eq!(p("date:[* TO 2023]"), Ast::Dates { from: None, to: d("2023-12-31") });
+        assert_eq!(
+            p("date:{2023-09-01 TO *}"),
+            Ast::Dates {
+                from: d("2023-09-02"),
+                to: None
+            }
+        );
+        assert_eq!(
+            p("date:[* TO 2023]"),
+            Ast::Dates {
+                from: None,
+                to: d("2023-12-31")
+            }
+        );
         assert_eq!(p("10:30"), t("10:30"));
-        assert_eq!(p("TITLE:x"), Ast::Term { field: Some(QueryField::Title), text: "x".into(), kind: TermKind::Exact, column: 0 });
+        assert_eq!(
+            p("TITLE:x"),
+            Ast::Term {
+                field: Some(QueryField::Title),
+                text: "x".into(),
+                kind: TermKind::Exact,
+                column: 0
+            }
+        );
     }
 
     #[test]

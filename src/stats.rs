@@ -6,10 +6,11 @@ use tantivy::query::AllQuery;
 
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::facet_count::FacetOrdCounts;
 use crate::histogram::DayHistogram;
 use crate::index::NewsIndex;
 use crate::schema::names;
-use crate::search::{entity_facet_collector, Facets, Interval};
+use crate::search::{Facets, Interval};
 
 /// What an index holds.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -29,7 +30,7 @@ pub struct IndexStats {
 impl NewsIndex {
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
-        let facets = entity_facet_collector();
+        let facets = FacetOrdCounts::for_field(names::ENTITY);
         let (count, fc, days) = searcher
             .search(&AllQuery, &(Count, facets, DayHistogram::for_field(names::DATE)))
             .map_err(Error::tantivy(&self.path))?;
@@ -40,7 +41,7 @@ impl NewsIndex {
             last_date: days.last().map(dates::format_ymd),
             index_bytes: dir_size(&self.path),
             segments: searcher.segment_readers().len(),
-            top: Facets::from_counts(&fc, &days, Interval::Month),
+            top: Facets::from_counts(self, &searcher, &fc, &days, Interval::Month)?,
         })
     }
 }

@@ -199,9 +199,22 @@ fn entity_filters_match_canonical_names_in_any_case() {
         search(&f, &["*", "--person", "Vladimir Putin", "--place", "Japan"])["total"],
         1
     );
-    assert_eq!(
-        search(&f, &["*", "--person", "Vladimir Putin", "--place", "Texas"])["total"],
-        0
+    // A name the index does not know is an error, not a silent empty result.
+    let out = newsdex(&[
+        "search",
+        "--index",
+        &f.index,
+        "*",
+        "--person",
+        "Vladimir Putin",
+        "--place",
+        "Texas",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no place named \"texas\""),
+        "{}",
+        stderr(&out)
     );
     assert_eq!(search(&f, &["person:\"Kim Jong Un\""])["total"], 1);
     assert_eq!(search(&f, &["crude", "--org", "OPEC"])["total"], 1);

@@ -67,10 +67,15 @@ fn files() -> Vec<(String, String)> {
              A missile, another missile and a third missile: an old missile story about a missile.\n"
                 .into(),
         ),
-        ("wire/a.txt".into(), format!(" date 2023-11-02 Central bank holds rates\n\n{WIRE}\n")),
+        (
+            "wire/a.txt".into(),
+            format!(" date 2023-11-02 Central bank holds rates\n\n{WIRE}\n"),
+        ),
         (
             "wire/b.txt".into(),
-            format!(" date 2023-11-03 UPDATE 1-Central bank keeps rates on hold\n\nLONDON (Reuters) - {WIRE}\n"),
+            format!(
+                " date 2023-11-03 UPDATE 1-Central bank keeps rates on hold\n\nLONDON (Reuters) - {WIRE}\n"
+            ),
         ),
     ]
 }
@@ -103,7 +108,9 @@ fn search(query: &str, extra: &[&str]) -> Value {
 
 /// The ids of the hits, as a set.
 fn ids(query: &str, extra: &[&str]) -> BTreeSet<String> {
-    each_str(&search(query, extra)["hits"], "id").into_iter().collect()
+    each_str(&search(query, extra)["hits"], "id")
+        .into_iter()
+        .collect()
 }
 
 fn set(ids: &[&str]) -> BTreeSet<String> {
@@ -135,7 +142,15 @@ fn boolean_operators_phrases_and_grouping() {
     // OR binds tighter than the implied AND.
     assert_eq!(ids("korea missile OR rocket", &[]), set(&[BALLISTIC, CRUISE]));
     // A query that starts with "-" goes after "--", as with any command.
-    let r = newsdex_json(&["search", "--index", index(), "--json", "--no-collapse", "--", "-missile -bank"]);
+    let r = newsdex_json(&[
+        "search",
+        "--index",
+        index(),
+        "--json",
+        "--no-collapse",
+        "--",
+        "-missile -bank",
+    ]);
     assert_eq!(r["total"], 4);
 }
 
@@ -154,7 +169,10 @@ fn fields_prefix_fuzzy_and_dates_in_the_query() {
     assert_eq!(ids("date:2023-09", &[]), set(&[SUMMIT, BALLISTIC, KREMLIN]));
     assert_eq!(ids("date:2022", &[]), set(&[OIL]));
     assert_eq!(ids("date:2023-09-20", &[]), set(&[BALLISTIC]));
-    assert_eq!(ids("date:[2023-09-15 TO 2023-10-31]", &[]), set(&[BALLISTIC, KREMLIN, ROCKET]));
+    assert_eq!(
+        ids("date:[2023-09-15 TO 2023-10-31]", &[]),
+        set(&[BALLISTIC, KREMLIN, ROCKET])
+    );
     assert_eq!(ids("date:{2023-09-13 TO 2023-09-27}", &[]), set(&[BALLISTIC]));
     assert_eq!(ids("missile date:[2024 TO *]", &[]), set(&[CRUISE]));
     // Prefix and fuzzy matches are highlighted in the snippet.
@@ -167,7 +185,10 @@ fn fields_prefix_fuzzy_and_dates_in_the_query() {
             .iter()
             .map(|h| &snippet[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize])
             .collect();
-        assert!(!marked.is_empty() && marked.iter().all(|m| m.to_lowercase().starts_with("missil")), "{marked:?}");
+        assert!(
+            !marked.is_empty() && marked.iter().all(|m| m.to_lowercase().starts_with("missil")),
+            "{marked:?}"
+        );
     }
 }
 
@@ -207,7 +228,10 @@ fn command_line_dates_absolute_and_relative() {
     assert_eq!(sept, set(&[SUMMIT, BALLISTIC, KREMLIN]));
     assert_eq!(ids("*", &["--since", "2024"]), set(&[CRUISE]));
     assert_eq!(ids("*", &["--until", "2022"]), set(&[OIL, OLD]));
-    assert_eq!(ids("*", &["--since", "2023-11-03", "--until", "2023-11-03"]), set(&[WIRE_B]));
+    assert_eq!(
+        ids("*", &["--since", "2023-11-03", "--until", "2023-11-03"]),
+        set(&[WIRE_B])
+    );
     // Relative dates count back from today: the corpus is older than a week
     // and younger than a century.
     assert!(ids("*", &["--since", "7d", "--until", "today"]).is_empty());
@@ -220,11 +244,17 @@ fn command_line_dates_absolute_and_relative() {
 #[test]
 fn entity_filters_are_case_insensitive_and_unknown_names_suggest() {
     assert_eq!(ids("*", &["--person", "KIM JONG UN"]), set(&[SUMMIT]));
-    assert_eq!(ids("missile", &["--place", "north korea"]), set(&[BALLISTIC, CRUISE]));
+    assert_eq!(
+        ids("missile", &["--place", "north korea"]),
+        set(&[BALLISTIC, CRUISE])
+    );
     let out = newsdex(&["search", "*", "--index", index(), "--person", "Putn"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("no person named \"putn\"") && err.contains("did you mean Vladimir Putin"), "{err}");
+    assert!(
+        err.contains("no person named \"putn\"") && err.contains("did you mean Vladimir Putin"),
+        "{err}"
+    );
     let out = newsdex(&["search", "person:putin", "--index", index()]);
     assert!(stderr(&out).contains("Vladimir Putin"), "{}", stderr(&out));
 }
@@ -238,36 +268,91 @@ fn facets_count_sources_and_dates_by_interval() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["value"].as_str().unwrap().to_string(), b["count"].as_u64().unwrap()))
+        .map(|b| {
+            (
+                b["value"].as_str().unwrap().to_string(),
+                b["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         years,
-        [("2021".into(), 1), ("2022".into(), 1), ("2023".into(), 6), ("2024".into(), 1)]
+        [
+            ("2021".into(), 1),
+            ("2022".into(), 1),
+            ("2023".into(), 6),
+            ("2024".into(), 1)
+        ]
     );
     let sources = each_str(&f["source"], "value");
-    assert_eq!(sources.iter().collect::<BTreeSet<_>>(), ["Kyodo", "Reuters"].iter().map(|s| s.to_string()).collect::<Vec<_>>().iter().collect());
+    assert_eq!(
+        sources.iter().collect::<BTreeSet<_>>(),
+        ["Kyodo", "Reuters"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .iter()
+            .collect()
+    );
     assert!(each_str(&f["place"], "value").contains(&"North Korea".to_string()));
 }
 
 #[test]
 fn timeline_buckets_with_gaps_as_chart_and_json() {
-    let t = newsdex_json(&["timeline", "missile", "--by", "month", "--index", index(), "--json"]);
+    let t = newsdex_json(&[
+        "timeline",
+        "missile",
+        "--by",
+        "month",
+        "--index",
+        index(),
+        "--json",
+    ]);
     assert_eq!(t["total"], 3);
     let buckets = t["buckets"].as_array().unwrap();
     assert_eq!(buckets.first().unwrap()["value"], "2021-02");
     assert_eq!(buckets.last().unwrap()["value"], "2024-01");
     assert_eq!(buckets.len(), 36, "every month from 2021-02 to 2024-01");
-    assert_eq!(buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum::<u64>(), 3);
-    let weeks = newsdex_json(&["timeline", "*", "--by", "week", "--since", "2023-09", "--until", "2023-09", "--index", index(), "--json"]);
-    assert_eq!(each_str(&weeks["buckets"], "value"), ["2023-W37", "2023-W38", "2023-W39"]);
+    assert_eq!(
+        buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum::<u64>(),
+        3
+    );
+    let weeks = newsdex_json(&[
+        "timeline",
+        "*",
+        "--by",
+        "week",
+        "--since",
+        "2023-09",
+        "--until",
+        "2023-09",
+        "--index",
+        index(),
+        "--json",
+    ]);
+    assert_eq!(
+        each_str(&weeks["buckets"], "value"),
+        ["2023-W37", "2023-W38", "2023-W39"]
+    );
     let out = newsdex(&["timeline", "missile", "--by", "year", "--index", index()]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("by year") && text.contains("2023") && text.contains('█'), "{text}");
+    assert!(
+        text.contains("by year") && text.contains("2023") && text.contains('█'),
+        "{text}"
+    );
 }
 
 #[test]
 fn entities_ranks_by_association_not_frequency() {
-    let r = newsdex_json(&["entities", "missile", "--index", index(), "--json", "--min-count", "1"]);
+    let r = newsdex_json(&[
+        "entities",
+        "missile",
+        "--index",
+        index(),
+        "--json",
+        "--min-count",
+        "1",
+    ]);
     assert_eq!(r["total"], 3);
     let ents = r["entities"].as_array().unwrap();
     let scores: Vec<f64> = ents.iter().map(|e| e["score"].as_f64().unwrap()).collect();
@@ -275,9 +360,26 @@ fn entities_ranks_by_association_not_frequency() {
     let names = each_str(&r["entities"], "name");
     assert!(names.contains(&"North Korea".to_string()), "{names:?}");
     let nk = ents.iter().find(|e| e["name"] == "North Korea").unwrap();
-    assert!(nk["count"].as_u64().unwrap() >= 2 && nk["corpus_count"].as_u64().unwrap() >= nk["count"].as_u64().unwrap());
-    let people = newsdex_json(&["entities", "*", "--type", "person", "--index", index(), "--json", "--min-count", "1"]);
-    assert!(people["entities"].as_array().unwrap().iter().all(|e| e["kind"] == "person"));
+    assert!(
+        nk["count"].as_u64().unwrap() >= 2
+            && nk["corpus_count"].as_u64().unwrap() >= nk["count"].as_u64().unwrap()
+    );
+    let people = newsdex_json(&[
+        "entities",
+        "*",
+        "--type",
+        "person",
+        "--index",
+        index(),
+        "--json",
+        "--min-count",
+        "1",
+    ]);
+    assert!(people["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["kind"] == "person"));
 }
 
 #[test]
@@ -286,13 +388,22 @@ fn near_duplicates_collapse_unless_asked_not_to() {
     assert_eq!(r["total"], 2);
     let hits = r["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 1);
-    let similar: Vec<&str> = hits[0]["similar"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let similar: Vec<&str> = hits[0]["similar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     let shown = hits[0]["id"].as_str().unwrap();
-    assert_eq!(BTreeSet::from([shown, similar[0]]), BTreeSet::from([WIRE_A, WIRE_B]));
+    assert_eq!(
+        BTreeSet::from([shown, similar[0]]),
+        BTreeSet::from([WIRE_A, WIRE_B])
+    );
     let all = search("benchmark interest rate", &["--no-collapse"]);
     assert_eq!(all["hits"].as_array().unwrap().len(), 2);
     assert!(all["hits"][0]["similar"].as_array().unwrap().is_empty());
-    let text = String::from_utf8_lossy(&newsdex(&["search", "benchmark", "--index", index()]).stdout).into_owned();
+    let text =
+        String::from_utf8_lossy(&newsdex(&["search", "benchmark", "--index", index()]).stdout).into_owned();
     assert!(text.contains("+1 similar"), "{text}");
     let dups = newsdex_json(&["duplicates", "--index", index(), "--json"]);
     assert_eq!(dups.as_array().unwrap().len(), 1);
@@ -306,8 +417,18 @@ fn similar_articles_exclude_the_article_and_its_copies() {
     assert_eq!(found.first().map(String::as_str), Some(CRUISE), "{found:?}");
     let r = newsdex_json(&["similar", WIRE_A, "--index", index(), "--json"]);
     assert!(!each_str(&r["hits"], "id").contains(&WIRE_B.to_string()));
-    let r = newsdex_json(&["similar", WIRE_A, "--index", index(), "--json", "--include-duplicates"]);
-    assert_eq!(each_str(&r["hits"], "id").first().map(String::as_str), Some(WIRE_B));
+    let r = newsdex_json(&[
+        "similar",
+        WIRE_A,
+        "--index",
+        index(),
+        "--json",
+        "--include-duplicates",
+    ]);
+    assert_eq!(
+        each_str(&r["hits"], "id").first().map(String::as_str),
+        Some(WIRE_B)
+    );
     let out = newsdex(&["similar", "../../etc/passwd", "--index", index()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no article with id"));
@@ -320,7 +441,10 @@ fn recent_sort_blends_relevance_with_a_documented_decay() {
     let recent = each_str(&search("missile", &["--sort", "recent"])["hits"], "id");
     assert_eq!(recent[0], CRUISE, "{recent:?}");
     // A very long half-life is plain relevance again.
-    let flat = each_str(&search("missile", &["--sort", "recent", "--half-life", "1000000"])["hits"], "id");
+    let flat = each_str(
+        &search("missile", &["--sort", "recent", "--half-life", "1000000"])["hits"],
+        "id",
+    );
     assert_eq!(flat, rel);
     let by_date = each_str(&search("missile", &["--sort", "date"])["hits"], "id");
     assert_eq!(by_date, [CRUISE, BALLISTIC, OLD].map(String::from));
@@ -334,7 +458,10 @@ fn fragments_and_html_snippets() {
     assert!(snippet.contains(" … "), "{snippet}");
     assert!(hit["highlights"].as_array().unwrap().len() >= 3, "{hit}");
     let html = hit["snippet_html"].as_str().unwrap();
-    assert!(html.contains("<mark>Putin</mark>") && html.contains("<mark>Kim</mark>"), "{html}");
+    assert!(
+        html.contains("<mark>Putin</mark>") && html.contains("<mark>Kim</mark>"),
+        "{html}"
+    );
     let one = search("putin kim", &["--snippet-chars", "60"]);
     assert!(!one["hits"][0]["snippet"].as_str().unwrap().contains(" … "));
 }
@@ -344,7 +471,13 @@ fn pages_are_stable_and_do_not_overlap() {
     let all = each_str(&search("*", &["--no-collapse", "-n", "9"])["hits"], "id");
     let mut paged = Vec::new();
     for offset in [0, 3, 6] {
-        paged.extend(each_str(&search("*", &["--no-collapse", "-n", "3", "--offset", &offset.to_string()])["hits"], "id"));
+        paged.extend(each_str(
+            &search(
+                "*",
+                &["--no-collapse", "-n", "3", "--offset", &offset.to_string()],
+            )["hits"],
+            "id",
+        ));
     }
     assert_eq!(paged, all);
     assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), 9);

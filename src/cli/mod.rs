@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsdex::search::{EntitiesRequest, Interval, SimilarRequest, TimelineRequest};
-use newsdex::{dates, index_corpus, index_exists, EntityKind, IndexOptions, NewsIndex, SearchRequest, SortOrder};
+use newsdex::{
+    dates, index_corpus, index_exists, EntityKind, IndexOptions, NewsIndex, SearchRequest, SortOrder,
+};
 
 const DEFAULT_CORPUS: &str = "corpus";
 const DEFAULT_INDEX: &str = "index";
@@ -221,7 +223,6 @@ enum EntityChoice {
     Rules,
     None,
 }
-
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ColorChoice {
@@ -560,7 +561,12 @@ fn ensure_default_index(location: &IndexLocation) -> Result<()> {
 fn cmd_search(a: SearchArgs) -> Result<i32> {
     ensure_default_index(&a.location)?;
     let index = NewsIndex::open(a.location.path())?;
-    let mut req = a.filters.request(&a.query)?.sort(a.sort).limit(a.limit as usize).offset(a.offset as usize);
+    let mut req = a
+        .filters
+        .request(&a.query)?
+        .sort(a.sort)
+        .limit(a.limit as usize)
+        .offset(a.offset as usize);
     req.half_life_days = a.half_life;
     req.fragments = a.fragments as usize;
     req.snippet_chars = a.snippet_chars as usize;
@@ -607,7 +613,10 @@ fn cmd_timeline(a: TimelineArgs) -> Result<i32> {
 }
 
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(80)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(80)
 }
 
 fn cmd_entities(a: EntitiesArgs) -> Result<i32> {

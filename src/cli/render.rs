@@ -100,7 +100,11 @@ pub fn search_response(
         if !hit.similar.is_empty() {
             let shown: Vec<&str> = hit.similar.iter().take(5).map(String::as_str).collect();
             let more = if hit.similar.len() > 5 { ", …" } else { "" };
-            meta.push(format!("+{} similar: {}{more}", hit.similar.len(), shown.join(", ")));
+            meta.push(format!(
+                "+{} similar: {}{more}",
+                hit.similar.len(),
+                shown.join(", ")
+            ));
         }
         writeln!(out, "     {}", paint(&meta.join(" · "), DIM, color))?;
         writeln!(out)?;
@@ -117,7 +121,12 @@ pub fn search_response(
         }
     }
     if !r.facets.source.is_empty() {
-        writeln!(out, "{}: {}", paint("Sources", BOLD, color), facet_line(&r.facets.source))?;
+        writeln!(
+            out,
+            "{}: {}",
+            paint("Sources", BOLD, color),
+            facet_line(&r.facets.source)
+        )?;
     }
     let dated: Vec<FacetCount> = r.facets.dates.iter().filter(|f| f.count > 0).cloned().collect();
     if !dated.is_empty() {
@@ -137,7 +146,7 @@ pub fn timeline(out: &mut impl Write, t: &Timeline, width: usize) -> io::Result<
         // Eighths of a cell, so that small counts still show.
         let eighths = (b.count as f64 / max as f64 * (width * 8) as f64).round() as usize;
         let mut bar = "█".repeat(eighths / 8);
-        if eighths % 8 > 0 {
+        if !eighths.is_multiple_of(8) {
             bar.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8 - 1]);
         }
         writeln!(out, "{:>10} {:>7} {bar}", b.value, b.count)?;
@@ -154,7 +163,11 @@ pub fn entities(out: &mut impl Write, r: &EntitiesResponse) -> io::Result<()> {
         "Entities of the {} articles matching {:?} (of {} in the index)",
         r.total, r.query, r.articles
     )?;
-    writeln!(out, "{:>9} {:>7} {:>7}  {:<7} name", "score", "matches", "corpus", "type")?;
+    writeln!(
+        out,
+        "{:>9} {:>7} {:>7}  {:<7} name",
+        "score", "matches", "corpus", "type"
+    )?;
     for e in &r.entities {
         writeln!(
             out,
@@ -171,7 +184,11 @@ pub fn entities(out: &mut impl Write, r: &EntitiesResponse) -> io::Result<()> {
 
 pub fn duplicates(out: &mut impl Write, groups: &[DuplicateGroup], limit: usize) -> io::Result<()> {
     let articles: usize = groups.iter().map(|g| g.ids.len()).sum();
-    writeln!(out, "{} groups of near-duplicates, {articles} articles in them", groups.len())?;
+    writeln!(
+        out,
+        "{} groups of near-duplicates, {articles} articles in them",
+        groups.len()
+    )?;
     for g in groups.iter().take(limit) {
         writeln!(out, "\n{} copies:", g.ids.len())?;
         for (id, title) in g.ids.iter().zip(&g.titles) {

@@ -235,7 +235,13 @@ impl<'a> Compiler<'a> {
     }
 
     /// An entity or source name: exact (any case), prefix or fuzzy.
-    fn name(&mut self, field: QueryField, text: &str, kind: TermKind, column: usize) -> Result<Box<dyn Query>> {
+    fn name(
+        &mut self,
+        field: QueryField,
+        text: &str,
+        kind: TermKind,
+        column: usize,
+    ) -> Result<Box<dyn Query>> {
         let f = &self.index.fields;
         let (index_field, facet_root) = match field {
             QueryField::Person => (f.person, EntityKind::Person.as_str()),
@@ -245,11 +251,13 @@ impl<'a> Compiler<'a> {
         };
         let name = schema::name_term(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str());
         Ok(match kind {
-            TermKind::Exact => {
-                name_query(self.index, self.searcher, index_field, facet_root, &name)?
-            }
+            TermKind::Exact => name_query(self.index, self.searcher, index_field, facet_root, &name)?,
             TermKind::Prefix => self.prefix_query(index_field, &name, column)?,
-            TermKind::Fuzzy(d) => Box::new(FuzzyTermQuery::new(Term::from_field_text(index_field, &name), d, true)),
+            TermKind::Fuzzy(d) => Box::new(FuzzyTermQuery::new(
+                Term::from_field_text(index_field, &name),
+                d,
+                true,
+            )),
         })
     }
 }
@@ -297,7 +305,10 @@ fn close_names(index: &NewsIndex, searcher: &Searcher, root: &str, name: &str) -
             .into_stream()
             .map_err(|e| Error::tantivy(&index.path)(e.into()))?;
         while stream.advance() {
-            let Some(rest) = std::str::from_utf8(stream.key()).ok().and_then(|k| k.strip_prefix(&prefix)) else {
+            let Some(rest) = std::str::from_utf8(stream.key())
+                .ok()
+                .and_then(|k| k.strip_prefix(&prefix))
+            else {
                 break;
             };
             if !seen.insert(rest.to_string()) {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, OwnedValue};
 use tantivy::{DocAddress, TantivyDocument, Term};
@@ -14,6 +14,7 @@ use super::{first_text, to_hit, FacetCount, Facets, Interval, SearchRequest, Sea
 use crate::dedup;
 use crate::entities::EntityKind;
 use crate::error::{Error, Result};
+use crate::facet_count::{self, FacetOrdCounts};
 use crate::histogram::DayHistogram;
 use crate::index::NewsIndex;
 use crate::schema::names;
@@ -149,27 +150,26 @@ impl NewsIndex {
             Some(k) => vec![k],
             None => EntityKind::ALL.to_vec(),
         };
-        let mut facets = FacetCollector::for_field(names::ENTITY);
-        for k in &kinds {
-            facets.add_facet(Facet::from_path([k.as_str()]));
-        }
         let (total, counts) = searcher
-            .search(&query, &(Count, facets))
+            .search(&query, &(Count, FacetOrdCounts::for_field(names::ENTITY)))
             .map_err(Error::tantivy(&self.path))?;
         let n_all = searcher.num_docs().max(1) as f64;
         let n_q = (total as f64).max(1.0);
         let everything = total as u64 >= searcher.num_docs();
         let mut out = Vec::new();
         for kind in kinds {
-            for (facet, count) in counts.top_k(Facet::from_path([kind.as_str()]), CANDIDATES) {
+            let top = facet_count::top_k(&searcher, names::ENTITY, &counts, kind.as_str(), CANDIDATES)
+                .map_err(Error::tantivy(&self.path))?;
+            for FacetCount { value: name, count } in top {
                 if count < req.min_count {
                     continue;
                 }
-                let Some(name) = facet.to_path().last().map(|s| s.to_string()) else {
-                    continue;
-                };
+                let facet = Facet::from_path([kind.as_str(), name.as_str()]);
                 let term = Term::from_facet(self.fields.entity, &facet);
-                let corpus = searcher.doc_freq(&term).map_err(Error::tantivy(&self.path))?.max(count);
+                let corpus = searcher
+                    .doc_freq(&term)
+                    .map_err(Error::tantivy(&self.path))?
+                    .max(count);
                 let (p_q, p_all) = (count as f64 / n_q, corpus as f64 / n_all);
                 let score = if everything {
                     count as f64
@@ -185,7 +185,12 @@ impl NewsIndex {
                 });
             }
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| b.count.cmp(&a.count)).then_with(|| a.name.cmp(&b.name)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| b.count.cmp(&a.count))
+                .then_with(|| a.name.cmp(&b.name))
+        });
         out.truncate(req.limit);
         Ok(EntitiesResponse {
             query: req.search.query.clone(),
@@ -223,7 +228,10 @@ impl NewsIndex {
             (Occur::Must, Box::new(mlt) as Box<dyn Query>),
             (
                 Occur::MustNot,
-                Box::new(TermQuery::new(Term::from_field_text(f.id, &req.id), IndexRecordOption::Basic)),
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.id, &req.id),
+                    IndexRecordOption::Basic,
+                )),
             ),
         ]);
         let hashes = SimHashes::new(&searcher);
@@ -245,7 +253,10 @@ impl NewsIndex {
             }
             window *= 4;
         };
-        let analyzer = self.index.tokenizer_for_field(f.body).map_err(Error::tantivy(&self.path))?;
+        let analyzer = self
+            .index
+            .tokenizer_for_field(f.body)
+            .map_err(Error::tantivy(&self.path))?;
         let lead = Highlighter::new(analyzer, HashMap::new(), 240);
         let mut hits = Vec::new();
         for ((score, a), dups) in groups.into_iter().take(req.limit) {
@@ -304,9 +315,9 @@ impl NewsIndex {
             }
         }
         let mut groups: HashMap<usize, Vec<DocAddress>> = HashMap::new();
-        for i in 0..docs.len() {
+        for (i, (addr, _)) in docs.iter().enumerate() {
             let r = root(&mut parent, i);
-            groups.entry(r).or_default().push(docs[i].0);
+            groups.entry(r).or_default().push(*addr);
         }
         let mut out = Vec::new();
         for members in groups.into_values().filter(|m| m.len() > 1) {

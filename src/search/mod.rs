@@ -12,15 +12,16 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, DocSetCollector, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::dates;
 use crate::dedup;
 use crate::entities::{Entities, EntityKind};
 use crate::error::{Error, Result};
+use crate::facet_count::{self, FacetOrdCounts, SegmentCounts};
 use crate::histogram::DayHistogram;
 pub use crate::histogram::Interval;
 use crate::index::NewsIndex;
@@ -168,16 +169,28 @@ impl SearchRequest {
     fn validate(&self) -> Result<()> {
         let bad = |what, message: String| Err(Error::InvalidArgument { what, message });
         if self.limit > MAX_LIMIT {
-            return bad("limit", format!("{} is above the maximum of {MAX_LIMIT}", self.limit));
+            return bad(
+                "limit",
+                format!("{} is above the maximum of {MAX_LIMIT}", self.limit),
+            );
         }
         if self.offset > MAX_OFFSET {
-            return bad("offset", format!("{} is above the maximum of {MAX_OFFSET}", self.offset));
+            return bad(
+                "offset",
+                format!("{} is above the maximum of {MAX_OFFSET}", self.offset),
+            );
         }
         if self.fragments > MAX_FRAGMENTS {
-            return bad("fragments", format!("{} is above the maximum of {MAX_FRAGMENTS}", self.fragments));
+            return bad(
+                "fragments",
+                format!("{} is above the maximum of {MAX_FRAGMENTS}", self.fragments),
+            );
         }
         if !(self.half_life_days.is_finite() && self.half_life_days > 0.0) {
-            return bad("half-life", format!("{} is not a positive number of days", self.half_life_days));
+            return bad(
+                "half-life",
+                format!("{} is not a positive number of days", self.half_life_days),
+            );
         }
         if let (Some(s), Some(u)) = (self.since, self.until) {
             if s > u {
@@ -217,20 +230,29 @@ impl Facets {
         }
     }
 
-    pub(crate) fn from_counts(fc: &FacetCounts, days: &crate::histogram::DayCounts, interval: Interval) -> Facets {
-        let top_of = |root: &str| facet_top(fc, root, FACET_TOP);
-        Facets {
-            person: top_of(EntityKind::Person.as_str()),
-            org: top_of(EntityKind::Org.as_str()),
-            place: top_of(EntityKind::Place.as_str()),
-            source: top_of(schema::SOURCE_FACET),
+    pub(crate) fn from_counts(
+        index: &NewsIndex,
+        searcher: &Searcher,
+        fc: &[SegmentCounts],
+        days: &crate::histogram::DayCounts,
+        interval: Interval,
+    ) -> Result<Facets> {
+        let top_of = |root: &str| {
+            facet_count::top_k(searcher, names::ENTITY, fc, root, FACET_TOP)
+                .map_err(Error::tantivy(&index.path))
+        };
+        Ok(Facets {
+            person: top_of(EntityKind::Person.as_str())?,
+            org: top_of(EntityKind::Org.as_str())?,
+            place: top_of(EntityKind::Place.as_str())?,
+            source: top_of(schema::SOURCE_FACET)?,
             interval,
             dates: days
                 .bucketed(interval)
                 .into_iter()
                 .map(|(value, count)| FacetCount { value, count })
                 .collect(),
-        }
+        })
     }
 }
 
@@ -280,7 +302,11 @@ impl NewsIndex {
         let (total, fc, days) = searcher
             .search(
                 &query,
-                &(Count, entity_facet_collector(), DayHistogram::for_field(names::DATE)),
+                &(
+                    Count,
+                    FacetOrdCounts::for_field(names::ENTITY),
+                    DayHistogram::for_field(names::DATE),
+                ),
             )
             .map_err(Error::tantivy(&self.path))?;
 
@@ -313,12 +339,16 @@ impl NewsIndex {
             total: total as u64,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-            facets: Facets::from_counts(&fc, &days, req.interval),
+            facets: Facets::from_counts(self, &searcher, &fc, &days, req.interval)?,
         })
     }
 
     /// The request's query with its filters, and the terms to highlight.
-    pub(crate) fn build_query(&self, searcher: &Searcher, req: &SearchRequest) -> Result<(Box<dyn Query>, HighlightTerms)> {
+    pub(crate) fn build_query(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+    ) -> Result<(Box<dyn Query>, HighlightTerms)> {
         let ast = query::parse(&req.query).map_err(|e| Error::Query {
             query: req.query.clone(),
             column: e.column,
@@ -339,7 +369,10 @@ impl NewsIndex {
                     _ => self.fields.source,
                 };
                 let q = name_query(self, searcher, field, root, &name)?;
-                clauses.push((Occur::Must, Box::new(tantivy::query::ConstScoreQuery::new(q, 0.0))));
+                clauses.push((
+                    Occur::Must,
+                    Box::new(tantivy::query::ConstScoreQuery::new(q, 0.0)),
+                ));
             }
         }
         let query: Box<dyn Query> = if clauses.len() == 1 {
@@ -352,14 +385,23 @@ impl NewsIndex {
 
     /// The best `n` matches in the request's order; equal keys keep index
     /// order, so pages are stable.
-    fn ranked(&self, searcher: &Searcher, query: &dyn Query, req: &SearchRequest, n: usize) -> Result<Vec<Ranked>> {
+    fn ranked(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        req: &SearchRequest,
+        n: usize,
+    ) -> Result<Vec<Ranked>> {
         let top = TopDocs::with_limit(n);
         let err = Error::tantivy(&self.path);
         Ok(match req.sort {
             SortOrder::Relevance => searcher.search(query, &top.order_by_score()).map_err(err)?,
             SortOrder::Date => {
                 let by_date = top.order_by((
-                    (SortByStaticFastValue::<tantivy::DateTime>::for_field(names::DATE), Order::Desc),
+                    (
+                        SortByStaticFastValue::<tantivy::DateTime>::for_field(names::DATE),
+                        Order::Desc,
+                    ),
                     (SortBySimilarityScore, Order::Desc),
                 ));
                 searcher
@@ -390,7 +432,12 @@ impl NewsIndex {
 
     /// Groups ranked matches with their near-duplicates among all matches:
     /// the best-ranked copy leads, the others are listed under it.
-    fn collapse(&self, searcher: &Searcher, query: &dyn Query, ranked: Vec<Ranked>) -> Result<Vec<(Ranked, Vec<DocAddress>)>> {
+    fn collapse(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        ranked: Vec<Ranked>,
+    ) -> Result<Vec<(Ranked, Vec<DocAddress>)>> {
         let hashes = SimHashes::new(searcher);
         let mut bands: HashSet<u64> = HashSet::new();
         for (_, addr) in &ranked {
@@ -404,15 +451,23 @@ impl NewsIndex {
                 .into_iter()
                 .map(|b| {
                     let t = Term::from_field_u64(self.fields.dup_band, b);
-                    (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>)
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
                 })
                 .collect();
             let q = BooleanQuery::new(vec![
                 (Occur::Must, query.box_clone()),
                 (Occur::Must, Box::new(BooleanQuery::new(band_clauses))),
             ]);
-            let docs = searcher.search(&q, &DocSetCollector).map_err(Error::tantivy(&self.path))?;
-            candidates = docs.into_iter().filter_map(|a| Some((a, hashes.get(a)?))).collect();
+            let docs = searcher
+                .search(&q, &DocSetCollector)
+                .map_err(Error::tantivy(&self.path))?;
+            candidates = docs
+                .into_iter()
+                .filter_map(|a| Some((a, hashes.get(a)?)))
+                .collect();
             candidates.sort_unstable_by_key(|(a, _)| *a);
         }
         let mut taken: HashSet<DocAddress> = HashSet::new();
@@ -457,7 +512,12 @@ impl NewsIndex {
 
     /// A highlighter for the query's text terms, weighted by inverse
     /// document frequency.
-    fn highlighter(&self, searcher: &Searcher, terms: HighlightTerms, max_chars: usize) -> Result<Highlighter> {
+    fn highlighter(
+        &self,
+        searcher: &Searcher,
+        terms: HighlightTerms,
+        max_chars: usize,
+    ) -> Result<Highlighter> {
         let f = &self.fields;
         let n = searcher.num_docs().max(1) as f32;
         let mut weights = HashMap::new();
@@ -477,11 +537,16 @@ impl NewsIndex {
 
     /// The address of the article with this id.
     pub(crate) fn address_of(&self, searcher: &Searcher, id: &str) -> Result<DocAddress> {
-        let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
         let top = searcher
             .search(&q, &TopDocs::with_limit(1).order_by_score())
             .map_err(Error::tantivy(&self.path))?;
-        top.first().map(|(_, a)| *a).ok_or_else(|| Error::UnknownId { id: id.to_string() })
+        top.first()
+            .map(|(_, a)| *a)
+            .ok_or_else(|| Error::UnknownId { id: id.to_string() })
     }
 }
 
@@ -511,29 +576,11 @@ impl SimHashes {
     }
 
     fn get(&self, addr: DocAddress) -> Option<u64> {
-        self.0.get(addr.segment_ord as usize)?.as_ref()?.first(addr.doc_id)
+        self.0
+            .get(addr.segment_ord as usize)?
+            .as_ref()?
+            .first(addr.doc_id)
     }
-}
-
-/// Counts entity facets of every kind.
-pub(crate) fn entity_facet_collector() -> FacetCollector {
-    let mut facets = FacetCollector::for_field(names::ENTITY);
-    for kind in EntityKind::ALL {
-        facets.add_facet(Facet::from_path([kind.as_str()]));
-    }
-    facets.add_facet(Facet::from_path([schema::SOURCE_FACET]));
-    facets
-}
-
-pub(crate) fn facet_top(counts: &FacetCounts, root: &str, k: usize) -> Vec<FacetCount> {
-    counts
-        .top_k(Facet::from_path([root]), k)
-        .into_iter()
-        .filter_map(|(facet, count)| {
-            let value = facet.to_path().last()?.to_string();
-            Some(FacetCount { value, count })
-        })
-        .collect()
 }
 
 fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {

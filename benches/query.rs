@@ -1,0 +1,104 @@
+//! Query latency, in process, warm: top-10 hits with snippets, facets over
+//! all matches and near-duplicate collapsing, as `search` runs them.
+//!
+//! ```text
+//! cargo bench --bench query -- INDEX_DIR [QUERY_FILE] [ROUNDS]
+//! ```
+//!
+//! QUERY_FILE defaults to `benches/queries.txt` (65 news queries), ROUNDS to
+//! 5. Every query runs once to warm caches, then ROUNDS times; the table
+//! gives percentiles over all timed runs. Build the index first, e.g. on a
+//! 200k-article corpus made with `../shared/tools/scale_corpus.py`.
+
+use std::time::Instant;
+
+use newsdex::{NewsIndex, SearchRequest};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let Some(index_dir) = args.first() else {
+        eprintln!("SKIPPED query bench: give an index directory: cargo bench --bench query -- INDEX_DIR");
+        return;
+    };
+    let queries_path = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/benches/queries.txt").to_string());
+    let rounds: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let queries: Vec<String> = std::fs::read_to_string(&queries_path)
+        .expect("query file")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let index = NewsIndex::open(std::path::Path::new(index_dir)).expect("index opens");
+    let stats = index.stats().expect("stats");
+    type Make = fn(&str) -> SearchRequest;
+    let configs: [(&str, Make); 2] = [
+        ("top-10, snippets, facets, collapse", |q| SearchRequest::new(q)),
+        ("same, --no-collapse", |q| {
+            let mut r = SearchRequest::new(q);
+            r.collapse = false;
+            r
+        }),
+    ];
+    println!(
+        "{} articles, {} queries x {rounds} rounds, warm, one thread\n",
+        stats.articles,
+        queries.len()
+    );
+    println!("| request | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | mean matches |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (name, make) in configs {
+        let mut times = Vec::new();
+        let mut matches = 0u64;
+        for q in &queries {
+            index.search(&make(q)).unwrap_or_else(|e| panic!("{q}: {e}"));
+        }
+        for _ in 0..rounds {
+            for q in &queries {
+                let t = Instant::now();
+                let r = index.search(&make(q)).expect("search");
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+                matches += r.total;
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            percentile(&times, 0.99),
+            times.last().copied().unwrap_or(0.0),
+            matches / times.len().max(1) as u64
+        );
+    }
+    // The slowest queries, to know where time goes.
+    let mut per_query: Vec<(f64, &str)> = queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            index.search(&SearchRequest::new(q.as_str())).expect("search");
+            (t.elapsed().as_secs_f64() * 1000.0, q.as_str())
+        })
+        .collect();
+    per_query.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!(
+        "\nSlowest: {}",
+        per_query
+            .iter()
+            .take(5)
+            .map(|(t, q)| format!("{q} {t:.1} ms"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
