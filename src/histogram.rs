@@ -16,17 +16,18 @@ use crate::dates;
 /// Counts per day (days since the Unix epoch) and of undated articles.
 #[derive(Clone, Debug, Default)]
 pub struct DayCounts {
-    pub days: BTreeMap<i64, u64>,
+    /// `(day, count)`, sorted by day, counts above zero.
+    pub days: Vec<(i64, u64)>,
     pub undated: u64,
 }
 
 impl DayCounts {
     pub fn first(&self) -> Option<NaiveDate> {
-        self.days.keys().next().and_then(|&d| day_to_date(d))
+        self.days.first().and_then(|&(d, _)| day_to_date(d))
     }
 
     pub fn last(&self) -> Option<NaiveDate> {
-        self.days.keys().next_back().and_then(|&d| day_to_date(d))
+        self.days.last().and_then(|&(d, _)| day_to_date(d))
     }
 }
 
@@ -79,13 +80,13 @@ impl DayCounts {
         };
         let mut out: Vec<(String, u64)> = Vec::new();
         let mut day = first;
-        let mut counts = self.days.iter().peekable();
+        let mut counts = self.days.iter().map(|(d, n)| (d, n)).peekable();
         // Whole ranges longer than this are listed sparsely (no gap fill).
         if interval == Interval::Day && (last - first).num_days() > 20_000 {
             return self
                 .days
                 .iter()
-                .filter_map(|(&d, &n)| Some((dates::format_ymd(day_to_date(d)?), n)))
+                .filter_map(|&(d, n)| Some((dates::format_ymd(day_to_date(d)?), n)))
                 .collect();
         }
         while day <= last {
@@ -143,7 +144,8 @@ impl Collector for DayHistogram {
             column,
             first,
             dense: vec![0; span],
-            counts: DayCounts::default(),
+            outside: BTreeMap::new(),
+            undated: 0,
         })
     }
 
@@ -152,14 +154,21 @@ impl Collector for DayHistogram {
     }
 
     fn merge_fruits(&self, fruits: Vec<DayCounts>) -> tantivy::Result<DayCounts> {
-        let mut all = DayCounts::default();
+        if fruits.len() == 1 {
+            return Ok(fruits.into_iter().next().expect("one fruit"));
+        }
+        let mut days: BTreeMap<i64, u64> = BTreeMap::new();
+        let mut undated = 0;
         for f in fruits {
-            all.undated += f.undated;
+            undated += f.undated;
             for (d, n) in f.days {
-                *all.days.entry(d).or_insert(0) += n;
+                *days.entry(d).or_insert(0) += n;
             }
         }
-        Ok(all)
+        Ok(DayCounts {
+            days: days.into_iter().collect(),
+            undated,
+        })
     }
 }
 
@@ -167,7 +176,9 @@ pub struct DaySegmentCollector {
     column: Column<tantivy::DateTime>,
     first: i64,
     dense: Vec<u64>,
-    counts: DayCounts,
+    /// Days outside the dense range (none for sane dates).
+    outside: BTreeMap<i64, u64>,
+    undated: u64,
 }
 
 impl SegmentCollector for DaySegmentCollector {
@@ -182,20 +193,31 @@ impl SegmentCollector for DaySegmentCollector {
                     .and_then(|i| self.dense.get_mut(i))
                 {
                     Some(n) => *n += 1,
-                    None => *self.counts.days.entry(day).or_insert(0) += 1,
+                    None => *self.outside.entry(day).or_insert(0) += 1,
                 }
             }
-            None => self.counts.undated += 1,
+            None => self.undated += 1,
         }
     }
 
-    fn harvest(mut self) -> DayCounts {
-        for (i, &n) in self.dense.iter().enumerate() {
-            if n > 0 {
-                *self.counts.days.entry(self.first + i as i64).or_insert(0) += n;
-            }
+    fn harvest(self) -> DayCounts {
+        let first = self.first;
+        let mut days: Vec<(i64, u64)> = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(i, &n)| (first + i as i64, n))
+            .collect();
+        // Outside days never fall in the dense range.
+        if !self.outside.is_empty() {
+            days.extend(self.outside);
+            days.sort_unstable();
         }
-        self.counts
+        DayCounts {
+            days,
+            undated: self.undated,
+        }
     }
 }
 
@@ -208,7 +230,7 @@ mod tests {
         let day = |s: &str| dates::to_tantivy(dates::parse_ymd(s).unwrap()).into_timestamp_secs() / 86_400;
         let mut c = DayCounts::default();
         for (d, n) in [("2023-01-30", 1), ("2023-02-01", 2), ("2023-04-02", 3)] {
-            c.days.insert(day(d), n);
+            c.days.push((day(d), n));
         }
         let keys = |v: Vec<(String, u64)>| v.into_iter().map(|(k, n)| format!("{k}={n}")).collect::<Vec<_>>();
         assert_eq!(

@@ -31,6 +31,8 @@ pub struct NewsIndex {
     pub(crate) fields: Fields,
     pub(crate) reader: IndexReader,
     pub(crate) path: PathBuf,
+    /// Opened string columns, per segment.
+    pub(crate) columns: std::sync::Arc<crate::facet_count::ColumnCache>,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -134,6 +136,7 @@ impl NewsIndex {
             fields,
             reader,
             path: dir.to_path_buf(),
+            columns: Default::default(),
         })
     }
 

@@ -9,7 +9,9 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
 use tantivy::Index;
 
 use crate::entities::EntityKind;
@@ -161,6 +163,20 @@ pub fn build_schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// The `en_stem` analyzer of title and body in two parts, as the snippet
+/// highlighter runs them: words lower-cased (tantivy's SimpleTokenizer,
+/// RemoveLongFilter(40), LowerCaser), and the English stemmer alone.
+pub fn text_analyzer_parts() -> (TextAnalyzer, TextAnalyzer) {
+    let scan = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .build();
+    let stem = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(Language::English))
+        .build();
+    (scan, stem)
+}
+
 /// Tokenizers are not persisted by tantivy: every opened index needs them.
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(
@@ -178,4 +194,33 @@ pub const SOURCE_FACET: &str = "source";
 /// The form in which a name is indexed in the name fields.
 pub fn name_term(name: &str) -> String {
     name.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut s = a.token_stream(text);
+        while s.advance() {
+            out.push(s.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn analyzer_parts_make_the_index_analyzer() {
+        let (schema, _) = build_schema();
+        let index = Index::create_in_ram(schema);
+        let mut en_stem = index.tokenizers().get(TEXT_TOKENIZER).expect("en_stem");
+        let (mut scan, mut stem) = text_analyzer_parts();
+        let text = "Dying skies: North Korea's MISSILES were tested, says U.S. envoy; naïve Café-goers flee \
+                    über-long-words-are-split and a supercalifragilisticexpialidociousnessesandmoreletters.";
+        let parts: Vec<String> = tokens(&mut scan, text)
+            .iter()
+            .flat_map(|w| tokens(&mut stem, w))
+            .collect();
+        assert_eq!(parts, tokens(&mut en_stem, text));
+    }
 }

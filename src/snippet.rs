@@ -22,7 +22,13 @@ pub struct Snippet {
 /// Builds snippets for one query.
 #[derive(Clone)]
 pub struct Highlighter {
-    analyzer: TextAnalyzer,
+    /// The body analyzer without its stemmer: words, lower-cased.
+    scan: TextAnalyzer,
+    /// The stemmer alone, run only on words that may match.
+    stem: TextAnalyzer,
+    /// First letters of the terms and prefixes: stemming keeps a word's
+    /// first letter, so other words cannot match and are not stemmed.
+    initials: Vec<char>,
     /// Analysed term -> weight (higher for rarer terms).
     weights: HashMap<String, f32>,
     /// Prefix queries (`missil*`): analysed tokens starting with one match.
@@ -41,9 +47,19 @@ struct Match {
 }
 
 impl Highlighter {
-    pub fn new(analyzer: TextAnalyzer, weights: HashMap<String, f32>, max_chars: usize) -> Self {
+    /// `scan` and `stem` together must be the field's analyzer (see
+    /// [`crate::schema::text_analyzer_parts`]).
+    pub fn new(
+        scan: TextAnalyzer,
+        stem: TextAnalyzer,
+        weights: HashMap<String, f32>,
+        max_chars: usize,
+    ) -> Self {
+        let initials = weights.keys().filter_map(|k| k.chars().next()).collect();
         Highlighter {
-            analyzer,
+            scan,
+            stem,
+            initials,
             weights,
             prefixes: Vec::new(),
             fuzzy: Vec::new(),
@@ -54,6 +70,8 @@ impl Highlighter {
     /// Also highlights tokens that start with one of `prefixes`, or are
     /// within the given edit distance of a fuzzy term.
     pub fn with_patterns(mut self, prefixes: Vec<String>, fuzzy: Vec<(String, u8)>) -> Self {
+        self.initials
+            .extend(prefixes.iter().filter_map(|p| p.chars().next()));
         self.prefixes = prefixes;
         self.fuzzy = fuzzy;
         self
@@ -68,13 +86,25 @@ impl Highlighter {
     }
 
     fn find(&self, text: &str) -> Vec<Match> {
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
+        let mut scan = self.scan.clone();
+        let mut stem = self.stem.clone();
+        let mut stream = scan.token_stream(text);
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut out = Vec::new();
+        let every_word = !self.fuzzy.is_empty();
+        let mut stemmed = String::new();
         while stream.advance() {
             let t = stream.token();
-            if let Some((key, &w)) = self.weights.get_key_value(t.text.as_str()) {
+            let first = t.text.chars().next();
+            if !every_word && !first.is_some_and(|c| self.initials.contains(&c)) {
+                continue;
+            }
+            stemmed.clear();
+            let mut one = stem.token_stream(&t.text);
+            if one.advance() {
+                stemmed.push_str(&one.token().text);
+            }
+            if let Some((key, &w)) = self.weights.get_key_value(stemmed.as_str()) {
                 let next = ids.len();
                 let term = *ids.entry(key.as_str()).or_insert(next);
                 out.push(Match {
@@ -83,7 +113,7 @@ impl Highlighter {
                     term,
                     weight: w,
                 });
-            } else if (!self.prefixes.is_empty() || !self.fuzzy.is_empty()) && self.pattern_match(&t.text) {
+            } else if (!self.prefixes.is_empty() || !self.fuzzy.is_empty()) && self.pattern_match(&stemmed) {
                 // Every expansion of a pattern counts as one term.
                 out.push(Match {
                     start: t.offset_from,
@@ -319,15 +349,11 @@ fn render(text: &str, start: usize, end: usize, matches: &[Match]) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer};
 
     fn highlighter(terms: &[&str], max: usize) -> Highlighter {
-        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(Stemmer::default())
-            .build();
+        let (scan, stem) = crate::schema::text_analyzer_parts();
         let weights = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
-        Highlighter::new(analyzer, weights, max)
+        Highlighter::new(scan, stem, weights, max)
     }
 
     fn marked(s: &Snippet) -> Vec<&str> {

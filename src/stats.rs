@@ -30,7 +30,7 @@ pub struct IndexStats {
 impl NewsIndex {
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
-        let facets = FacetOrdCounts::for_field(names::ENTITY);
+        let facets = FacetOrdCounts::for_field(names::ENTITY, self.columns.clone());
         let (count, fc, days) = searcher
             .search(&AllQuery, &(Count, facets, DayHistogram::for_field(names::DATE)))
             .map_err(Error::tantivy(&self.path))?;

@@ -151,15 +151,28 @@ impl NewsIndex {
             None => EntityKind::ALL.to_vec(),
         };
         let (total, counts) = searcher
-            .search(&query, &(Count, FacetOrdCounts::for_field(names::ENTITY)))
+            .search(
+                &query,
+                &(
+                    Count,
+                    FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()),
+                ),
+            )
             .map_err(Error::tantivy(&self.path))?;
         let n_all = searcher.num_docs().max(1) as f64;
         let n_q = (total as f64).max(1.0);
         let everything = total as u64 >= searcher.num_docs();
         let mut out = Vec::new();
         for kind in kinds {
-            let top = facet_count::top_k(&searcher, names::ENTITY, &counts, kind.as_str(), CANDIDATES)
-                .map_err(Error::tantivy(&self.path))?;
+            let top = facet_count::top_k(
+                &searcher,
+                &self.columns,
+                names::ENTITY,
+                &counts,
+                kind.as_str(),
+                CANDIDATES,
+            )
+            .map_err(Error::tantivy(&self.path))?;
             for FacetCount { value: name, count } in top {
                 if count < req.min_count {
                     continue;
@@ -253,11 +266,8 @@ impl NewsIndex {
             }
             window *= 4;
         };
-        let analyzer = self
-            .index
-            .tokenizer_for_field(f.body)
-            .map_err(Error::tantivy(&self.path))?;
-        let lead = Highlighter::new(analyzer, HashMap::new(), 240);
+        let (scan, stem) = crate::schema::text_analyzer_parts();
+        let lead = Highlighter::new(scan, stem, HashMap::new(), 240);
         let mut hits = Vec::new();
         for ((score, a), dups) in groups.into_iter().take(req.limit) {
             let d: TantivyDocument = searcher.doc(a).map_err(Error::tantivy(&self.path))?;

@@ -215,6 +215,9 @@ pub struct Facets {
     pub org: Vec<FacetCount>,
     pub place: Vec<FacetCount>,
     pub source: Vec<FacetCount>,
+    /// The person/org/place/source counts are estimates: the query matched
+    /// more articles than are read for facets (see [`crate::search`]).
+    pub estimated: bool,
     /// Bucket width of `dates`.
     pub interval: Interval,
     /// Matching articles per bucket, in calendar order, gaps included.
@@ -238,7 +241,7 @@ impl Facets {
         interval: Interval,
     ) -> Result<Facets> {
         let top_of = |root: &str| {
-            facet_count::top_k(searcher, names::ENTITY, fc, root, FACET_TOP)
+            facet_count::top_k(searcher, &index.columns, names::ENTITY, fc, root, FACET_TOP)
                 .map_err(Error::tantivy(&index.path))
         };
         Ok(Facets {
@@ -246,6 +249,7 @@ impl Facets {
             org: top_of(EntityKind::Org.as_str())?,
             place: top_of(EntityKind::Place.as_str())?,
             source: top_of(schema::SOURCE_FACET)?,
+            estimated: facet_count::sampled(fc),
             interval,
             dates: days
                 .bucketed(interval)
@@ -304,7 +308,7 @@ impl NewsIndex {
                 &query,
                 &(
                     Count,
-                    FacetOrdCounts::for_field(names::ENTITY),
+                    FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()),
                     DayHistogram::for_field(names::DATE),
                 ),
             )
@@ -334,12 +338,13 @@ impl NewsIndex {
             hit.similar = self.ids(&searcher, &dups)?;
             hits.push(hit);
         }
+        let facets = Facets::from_counts(self, &searcher, &fc, &days, req.interval)?;
         Ok(SearchResponse {
             query: req.query.clone(),
             total: total as u64,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-            facets: Facets::from_counts(self, &searcher, &fc, &days, req.interval)?,
+            facets,
         })
     }
 
@@ -494,9 +499,9 @@ impl NewsIndex {
         let mut out = Vec::with_capacity(docs.len());
         for addr in docs {
             let segment = searcher.segment_reader(addr.segment_ord);
-            let column = segment
-                .fast_fields()
-                .str(names::ID)
+            let column = self
+                .columns
+                .str_column(segment, names::ID)
                 .map_err(Error::tantivy(&self.path))?;
             let mut id = String::new();
             if let Some(col) = column {
@@ -528,11 +533,8 @@ impl NewsIndex {
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             weights.insert(text, idf);
         }
-        let analyzer = self
-            .index
-            .tokenizer_for_field(f.body)
-            .map_err(Error::tantivy(&self.path))?;
-        Ok(Highlighter::new(analyzer, weights, max_chars).with_patterns(terms.prefixes, terms.fuzzy))
+        let (scan, stem) = schema::text_analyzer_parts();
+        Ok(Highlighter::new(scan, stem, weights, max_chars).with_patterns(terms.prefixes, terms.fuzzy))
     }
 
     /// The address of the article with this id.
