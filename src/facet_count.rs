@@ -102,7 +102,8 @@ fn zeroed(n: usize) -> Vec<u32> {
 pub struct SegmentCounts {
     segment: u32,
     counts: Vec<u32>,
-    /// Ordinals with a count, so that ranking does not scan all of them.
+    /// Ordinals with a count, so that ranking does not scan all of them
+    /// (sorted once collected).
     touched: Vec<u32>,
     /// The counts are estimated from a sample.
     pub sampled: bool,
@@ -187,7 +188,26 @@ impl SegmentCollector for FacetOrdSegment {
         }
     }
 
-    fn harvest(self) -> Vec<SegmentCounts> {
+    /// Blocks of matches come without scores: skip whole runs at once.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut rest = docs;
+        while !rest.is_empty() {
+            let to_phase = self.next_phase.saturating_sub(self.seen);
+            let pass = (self.skip as usize).min(rest.len()).min(to_phase as usize);
+            if pass > 0 {
+                self.skip -= pass as u64;
+                self.seen += pass as u64;
+                rest = &rest[pass..];
+                continue;
+            }
+            self.collect(rest[0], 0.0);
+            rest = &rest[1..];
+        }
+    }
+
+    fn harvest(mut self) -> Vec<SegmentCounts> {
+        // Sorted, each root's names are one slice of it.
+        self.counts.touched.sort_unstable();
         vec![self.counts]
     }
 }
@@ -259,10 +279,10 @@ pub fn top_k(
                 r
             }
         };
-        let mut best: Vec<(u32, u64)> = fruit
-            .touched
+        let from = fruit.touched.partition_point(|&o| o < a);
+        let to = fruit.touched.partition_point(|&o| o < b);
+        let mut best: Vec<(u32, u64)> = fruit.touched[from..to.max(from)]
             .iter()
-            .filter(|&&o| o >= a && o < b)
             .map(|&o| (fruit.counts[o as usize], u64::from(o)))
             .collect();
         // Partial selection: broad queries have many thousands of names.

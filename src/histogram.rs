@@ -181,11 +181,9 @@ pub struct DaySegmentCollector {
     undated: u64,
 }
 
-impl SegmentCollector for DaySegmentCollector {
-    type Fruit = DayCounts;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        match self.column.first(doc) {
+impl DaySegmentCollector {
+    fn count(&mut self, date: Option<tantivy::DateTime>) {
+        match date {
             Some(dt) => {
                 let day = dt.into_timestamp_secs().div_euclid(86_400);
                 match usize::try_from(day - self.first)
@@ -197,6 +195,26 @@ impl SegmentCollector for DaySegmentCollector {
                 }
             }
             None => self.undated += 1,
+        }
+    }
+}
+
+impl SegmentCollector for DaySegmentCollector {
+    type Fruit = DayCounts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let d = self.column.first(doc);
+        self.count(d);
+    }
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut days = [None; 64];
+        for chunk in docs.chunks(64) {
+            let out = &mut days[..chunk.len()];
+            out.fill(None);
+            self.column.first_vals(chunk, out);
+            for d in out.iter() {
+                self.count(*d);
+            }
         }
     }
 

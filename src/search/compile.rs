@@ -26,6 +26,8 @@ pub const TITLE_BOOST: f32 = 2.0;
 /// terms from the positive (not negated) text clauses.
 #[derive(Default, Debug)]
 pub struct HighlightTerms {
+    /// Copied from [`Compiler::costly`].
+    pub costly: bool,
     pub exact: BTreeSet<String>,
     pub prefixes: Vec<String>,
     pub fuzzy: Vec<(String, u8)>,
@@ -36,6 +38,9 @@ pub struct Compiler<'a> {
     searcher: &'a Searcher,
     query: &'a str,
     pub highlight: HighlightTerms,
+    /// The query has clauses that are costly to evaluate (phrases,
+    /// prefixes, fuzzy terms): evaluate it once, not twice.
+    pub costly: bool,
 }
 
 type Clause = (Occur, Box<dyn Query>);
@@ -47,6 +52,7 @@ impl<'a> Compiler<'a> {
             searcher,
             query,
             highlight: HighlightTerms::default(),
+            costly: false,
         }
     }
 
@@ -142,6 +148,7 @@ impl<'a> Compiler<'a> {
                 self.words(&fields, tokens, 0, negated)
             }
             TermKind::Prefix => {
+                self.costly = true;
                 let prefix = text.to_lowercase();
                 if !negated {
                     self.highlight.prefixes.push(prefix.clone());
@@ -154,6 +161,7 @@ impl<'a> Compiler<'a> {
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
             TermKind::Fuzzy(d) => {
+                self.costly = true;
                 let tokens = self.analyse(text)?;
                 let [token] = &tokens[..] else {
                     return Err(self.syntax(column, format!("\"{text}\": a fuzzy term must be one word")));
@@ -201,6 +209,7 @@ impl<'a> Compiler<'a> {
                     IndexRecordOption::WithFreqs,
                 ))
             } else {
+                self.costly = true;
                 let terms = tokens.iter().map(|t| Term::from_field_text(field, t)).collect();
                 let mut p = PhraseQuery::new(terms);
                 p.set_slop(slop);

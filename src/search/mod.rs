@@ -15,7 +15,7 @@ use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue}
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Order, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::dates;
 use crate::dedup;
@@ -303,24 +303,39 @@ impl NewsIndex {
         let searcher = self.reader.searcher();
         let (query, terms) = self.build_query(&searcher, req)?;
 
-        let (total, fc, days) = searcher
-            .search(
-                &query,
-                &(
-                    Count,
-                    FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()),
-                    DayHistogram::for_field(names::DATE),
-                ),
-            )
-            .map_err(Error::tantivy(&self.path))?;
-
         let wanted = req.offset + req.limit;
-        let mut window = if req.collapse { wanted * 2 + 10 } else { wanted };
+        let mut window = if req.collapse { wanted * 2 + 10 } else { wanted }.max(1);
+        // Ranking usually runs apart from counting: alone, it skips most
+        // matches (block-max WAND). Costly queries (phrases, prefixes) are
+        // ranked in the counting pass instead, so they are evaluated once.
+        let rank_in_pass = req.sort == SortOrder::Relevance && terms.costly;
+        let top = TopDocs::with_limit(if rank_in_pass { window } else { 1 }).order_by_score();
+        let counting = (
+            Count,
+            FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()),
+            DayHistogram::for_field(names::DATE),
+        );
+        let matching = MatchSet { wanted: req.collapse };
+        let ((total, fc, days), matched, mut first) = if rank_in_pass {
+            let (c, (m, r)) = searcher
+                .search(&query, &(counting, (matching, top)))
+                .map_err(Error::tantivy(&self.path))?;
+            (c, m, Some(r))
+        } else {
+            let (c, m) = searcher
+                .search(&query, &(counting, matching))
+                .map_err(Error::tantivy(&self.path))?;
+            (c, m, None)
+        };
+
         let groups = loop {
-            let ranked = self.ranked(&searcher, &*query, req, window.max(1))?;
+            let ranked = match first.take() {
+                Some(r) => r,
+                None => self.ranked(&searcher, &*query, req, window)?,
+            };
             let full = ranked.len() >= window;
             let groups = if req.collapse {
-                self.collapse(&searcher, &*query, ranked)?
+                self.collapse(&searcher, &*query, Some(&matched), ranked)?
             } else {
                 ranked.into_iter().map(|r| (r, Vec::new())).collect()
             };
@@ -385,7 +400,9 @@ impl NewsIndex {
         } else {
             Box::new(BooleanQuery::new(clauses))
         };
-        Ok((query, compiler.highlight))
+        let mut terms = compiler.highlight;
+        terms.costly = compiler.costly;
+        Ok((query, terms))
     }
 
     /// The best `n` matches in the request's order; equal keys keep index
@@ -441,6 +458,7 @@ impl NewsIndex {
         &self,
         searcher: &Searcher,
         query: &dyn Query,
+        matched: Option<&[MatchedDocs]>,
         ranked: Vec<Ranked>,
     ) -> Result<Vec<(Ranked, Vec<DocAddress>)>> {
         let hashes = SimHashes::new(searcher);
@@ -451,7 +469,35 @@ impl NewsIndex {
             }
         }
         let mut candidates: Vec<(DocAddress, u64)> = Vec::new();
-        if !bands.is_empty() {
+        if let (Some(matched), false) = (matched, bands.is_empty()) {
+            // The matches are known: read the bands' postings (a handful of
+            // documents each) and keep the matching ones.
+            for m in matched {
+                let segment = searcher.segment_reader(m.segment);
+                let inverted = segment
+                    .inverted_index(self.fields.dup_band)
+                    .map_err(Error::tantivy(&self.path))?;
+                for &b in &bands {
+                    let term = Term::from_field_u64(self.fields.dup_band, b);
+                    let postings = inverted
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(|e| Error::tantivy(&self.path)(e.into()))?;
+                    let Some(mut postings) = postings else { continue };
+                    let mut doc = postings.doc();
+                    while doc != tantivy::TERMINATED {
+                        if m.docs.contains(doc) {
+                            let a = DocAddress::new(m.segment, doc);
+                            if let Some(h) = hashes.get(a) {
+                                candidates.push((a, h));
+                            }
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+            candidates.sort_unstable_by_key(|(a, _)| *a);
+            candidates.dedup_by_key(|(a, _)| *a);
+        } else if !bands.is_empty() {
             let band_clauses: Vec<(Occur, Box<dyn Query>)> = bands
                 .into_iter()
                 .map(|b| {
@@ -561,6 +607,54 @@ fn newest_day(searcher: &Searcher) -> i64 {
         .map(|c| c.max_value().into_timestamp_secs().div_euclid(86_400))
         .max()
         .unwrap_or(0)
+}
+
+/// The matching documents of one segment.
+pub(crate) struct MatchedDocs {
+    segment: u32,
+    docs: tantivy::BitSet,
+}
+
+/// Collects the set of matching documents (for collapsing: a duplicate is
+/// listed only when it matches too); collects nothing when not `wanted`.
+struct MatchSet {
+    wanted: bool,
+}
+
+struct MatchSetSegment(Option<MatchedDocs>);
+
+impl tantivy::collector::Collector for MatchSet {
+    type Fruit = Vec<MatchedDocs>;
+    type Child = MatchSetSegment;
+
+    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<MatchSetSegment> {
+        Ok(MatchSetSegment(self.wanted.then(|| MatchedDocs {
+            segment,
+            docs: tantivy::BitSet::with_max_value(reader.max_doc()),
+        })))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<MatchedDocs>>) -> tantivy::Result<Vec<MatchedDocs>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for MatchSetSegment {
+    type Fruit = Vec<MatchedDocs>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        if let Some(m) = &mut self.0 {
+            m.docs.insert(doc);
+        }
+    }
+
+    fn harvest(self) -> Vec<MatchedDocs> {
+        self.0.into_iter().collect()
+    }
 }
 
 /// SimHashes of documents, per segment.
