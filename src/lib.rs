@@ -47,6 +47,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 mod sentences;
+pub mod server;
 pub mod snippet;
 mod stats;
 pub mod watch;

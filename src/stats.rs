@@ -13,7 +13,7 @@ use crate::schema::names;
 use crate::search::{Facets, Interval};
 
 /// What an index holds.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndexStats {
     pub articles: u64,
     pub undated: u64,

@@ -175,6 +175,8 @@ fn fields_prefix_fuzzy_and_dates_in_the_query() {
     );
     assert_eq!(ids("date:{2023-09-13 TO 2023-09-27}", &[]), set(&[BALLISTIC]));
     assert_eq!(ids("missile date:[2024 TO *]", &[]), set(&[CRUISE]));
+    // Both ends open: every dated article.
+    assert_eq!(search("date:[* TO *]", &["--no-collapse"])["total"], 9);
     // Prefix and fuzzy matches are highlighted in the snippet.
     let r = search("missil*", &[]);
     for hit in r["hits"].as_array().unwrap() {

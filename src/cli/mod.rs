@@ -112,6 +112,21 @@ enum Command {
     /// List groups of near-duplicate articles (wire copies, reprints).
     #[command(after_help = EXIT_CODES)]
     Duplicates(DuplicatesArgs),
+    /// Serve the JSON API and a search page over HTTP (read-only).
+    ///
+    /// Endpoints: GET / (the page), /api/search, /api/timeline,
+    /// /api/entities, /api/similar/{id}, /api/articles/{id}, /api/stats,
+    /// /healthz, and /api/openapi.json (the OpenAPI 3 document). Query
+    /// parameters are those of the command line: q, since, until, person,
+    /// org, place, source (repeatable), sort, limit, offset, fragments, by...
+    /// Errors are JSON with the HTTP status: 400 bad query or parameter, 404
+    /// unknown id, 413/414 oversized request, 503 no index yet, busy, or
+    /// over the time budget. New commits of a running reindex are picked up
+    /// without a restart. Stops cleanly on SIGTERM or Ctrl-C.
+    ///
+    /// Example: newsdex serve --index /srv/news-index --addr 127.0.0.1:7700
+    #[command(after_help = EXIT_CODES)]
+    Serve(ServeArgs),
     /// Show what an index holds: counts, date range, size, top entities.
     #[command(after_help = EXIT_CODES)]
     Stats(StatsArgs),
@@ -340,6 +355,32 @@ struct SimilarArgs {
 }
 
 #[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    location: IndexLocation,
+    /// Address to listen on. Loopback by default: another address (such as
+    /// 0.0.0.0:7700) makes the archive reachable from the network.
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    addr: std::net::SocketAddr,
+    /// Largest `limit` a request may ask for.
+    #[arg(long, default_value_t = 100)]
+    max_limit: usize,
+    /// Largest `offset` a request may ask for.
+    #[arg(long, default_value_t = 10_000)]
+    max_offset: usize,
+    /// Longest query text, in characters (longer: 414).
+    #[arg(long, default_value_t = 1_000)]
+    max_query_chars: usize,
+    /// Time budget of one request, in milliseconds (over: 503).
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// Requests worked on at once [default: twice the cores]; others wait
+    /// within their time budget.
+    #[arg(long, value_name = "N")]
+    max_concurrent: Option<usize>,
+}
+
+#[derive(Debug, Args)]
 struct DuplicatesArgs {
     #[command(flatten)]
     location: IndexLocation,
@@ -413,6 +454,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Entities(a) => cmd_entities(a),
         Command::Similar(a) => cmd_similar(a),
         Command::Duplicates(a) => cmd_duplicates(a),
+        Command::Serve(a) => cmd_serve(a),
         Command::Stats(a) => cmd_stats(a),
         Command::Compact(a) => cmd_compact(a),
         Command::Tag(a) => cmd_tag(a),
@@ -666,6 +708,35 @@ fn cmd_duplicates(a: DuplicatesArgs) -> Result<i32> {
     } else {
         render::duplicates(&mut std::io::stdout().lock(), &groups, a.limit)?;
     }
+    Ok(0)
+}
+
+fn cmd_serve(a: ServeArgs) -> Result<i32> {
+    use newsdex::server::{serve, Limits, ServeOptions};
+    ensure_default_index(&a.location)?;
+    if !a.addr.ip().is_loopback() {
+        eprintln!(
+            "newsdex: warning: listening on {}, reachable from other machines (the API is read-only)",
+            a.addr
+        );
+    }
+    let defaults = Limits::default();
+    let limits = Limits {
+        max_limit: a.max_limit.max(1),
+        max_offset: a.max_offset,
+        max_query_chars: a.max_query_chars.max(1),
+        timeout: std::time::Duration::from_millis(a.timeout_ms.max(1)),
+        max_concurrent: a.max_concurrent.unwrap_or(defaults.max_concurrent).max(1),
+        ..defaults
+    };
+    let dir = a.location.path();
+    serve(dir, &ServeOptions { addr: a.addr, limits }, |bound| {
+        eprintln!(
+            "newsdex: serving {} on http://{bound}/ (Ctrl-C or SIGTERM to stop)",
+            dir.display()
+        );
+    })?;
+    eprintln!("newsdex: stopped");
     Ok(0)
 }
 

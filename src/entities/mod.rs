@@ -16,7 +16,9 @@ pub use rules::RuleExtractor;
 pub use tagger::{tokenize, TaggerExtractor};
 
 /// The entity types newsdex facets on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Person,
@@ -63,7 +65,7 @@ impl EntityExtractor for NoEntities {
 }
 
 /// The canonical entity names of one article, most mentioned first.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Entities {
     pub person: Vec<String>,
     pub org: Vec<String>,

@@ -6,8 +6,8 @@ use std::ops::Bound;
 
 use chrono::NaiveDate;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -84,7 +84,7 @@ impl<'a> Compiler<'a> {
                 slop,
                 column,
             } => self.phrase(*field, text, *slop, *column, negated)?,
-            Ast::Dates { from, to } => Box::new(date_range(self.index.fields.date, *from, *to)),
+            Ast::Dates { from, to } => date_range(self.index.fields.date, *from, *to),
             Ast::And(items) => {
                 let mut clauses: Vec<Clause> = Vec::new();
                 for item in items {
@@ -341,18 +341,23 @@ fn close_names(index: &NewsIndex, searcher: &Searcher, root: &str, name: &str) -
 }
 
 /// Days `from..=to` (either open).
-pub fn date_range(field: Field, from: Option<NaiveDate>, to: Option<NaiveDate>) -> RangeQuery {
+/// Days `from..=to` (either open; both open: every dated article, since
+/// tantivy refuses a range without bounds).
+pub fn date_range(field: Field, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Box<dyn Query> {
+    if from.is_none() && to.is_none() {
+        return Box::new(ExistsQuery::new(schema::names::DATE.to_string(), false));
+    }
     let bound = |d: Option<NaiveDate>| match d {
         Some(d) => Bound::Included(Term::from_field_date(field, dates::to_tantivy(d))),
         None => Bound::Unbounded,
     };
-    RangeQuery::new(bound(from), bound(to))
+    Box::new(RangeQuery::new(bound(from), bound(to)))
 }
 
 /// A clause that must match but adds nothing to the score: filters narrow
 /// results without reordering them.
-pub fn filter(q: impl Query) -> Clause {
-    (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(q), 0.0)))
+pub fn filter(q: Box<dyn Query>) -> Clause {
+    (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

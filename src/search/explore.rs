@@ -29,7 +29,7 @@ pub struct TimelineRequest {
     pub interval: Interval,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Timeline {
     pub query: String,
     pub total: u64,
@@ -64,7 +64,7 @@ impl Default for EntitiesRequest {
 }
 
 /// One associated entity.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AssociatedEntity {
     pub kind: EntityKind,
     pub name: String,
@@ -79,7 +79,7 @@ pub struct AssociatedEntity {
     pub score: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EntitiesResponse {
     pub query: String,
     /// Matching articles.
@@ -110,7 +110,7 @@ impl Default for SimilarRequest {
 }
 
 /// Articles that are near-duplicates of each other.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DuplicateGroup {
     pub ids: Vec<String>,
     pub titles: Vec<String>,
@@ -341,5 +341,41 @@ impl NewsIndex {
         }
         out.sort_by(|a, b| b.ids.len().cmp(&a.ids.len()).then_with(|| a.ids.cmp(&b.ids)));
         Ok(out)
+    }
+}
+
+/// One whole article, as `GET /api/articles/{id}` returns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ArticleView {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    /// `YYYY-MM-DD`, or null.
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub body: String,
+    pub entities: crate::entities::Entities,
+}
+
+impl NewsIndex {
+    /// The whole article with this id.
+    pub fn article(&self, id: &str) -> Result<ArticleView> {
+        let searcher = self.reader.searcher();
+        let addr = self.address_of(&searcher, id)?;
+        let doc: TantivyDocument = searcher.doc(addr).map_err(Error::tantivy(&self.path))?;
+        let a = crate::indexer::from_document(&self.fields, &doc);
+        Ok(ArticleView {
+            id: a.id,
+            path: a.path,
+            title: a.title,
+            date: a.date.map(crate::dates::format_ymd),
+            source: a.source,
+            author: a.author,
+            url: a.url,
+            body: a.body,
+            entities: a.entities,
+        })
     }
 }

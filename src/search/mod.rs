@@ -30,8 +30,8 @@ use crate::schema::{self, names, Fields};
 use crate::snippet::{Highlighter, Snippet};
 use compile::{date_range, filter, name_query, Compiler, HighlightTerms};
 pub use explore::{
-    AssociatedEntity, DuplicateGroup, EntitiesRequest, EntitiesResponse, SimilarRequest, Timeline,
-    TimelineRequest,
+    ArticleView, AssociatedEntity, DuplicateGroup, EntitiesRequest, EntitiesResponse, SimilarRequest,
+    Timeline, TimelineRequest,
 };
 
 /// How many values each facet lists.
@@ -46,7 +46,9 @@ pub const MAX_FRAGMENTS: usize = 10;
 pub const HALF_LIFE_DAYS: f64 = 90.0;
 
 /// Result order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// BM25 over title (boosted) and body, best first.
@@ -202,14 +204,14 @@ impl SearchRequest {
 }
 
 /// One value of a facet and how many matching articles have it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
 }
 
 /// Facet counts over all matching articles (not only the page shown).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Facets {
     pub person: Vec<FacetCount>,
     pub org: Vec<FacetCount>,
@@ -261,7 +263,7 @@ impl Facets {
 }
 
 /// One matching article.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub path: String,
@@ -282,7 +284,7 @@ pub struct Hit {
 }
 
 /// The answer to a [`SearchRequest`]; serialises to the JSON contract.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     pub query: String,
     /// Number of matching articles (near-duplicates included).

@@ -1,0 +1,238 @@
+//! Query-string parameters of the API: parsed by hand rather than by serde,
+//! so that repeated keys (`person=a&person=b`) work and every refusal names
+//! the parameter.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+
+use super::ApiError;
+use crate::dates;
+use crate::entities::EntityKind;
+use crate::search::{EntitiesRequest, Interval, SearchRequest, SortOrder, TimelineRequest, MAX_FRAGMENTS};
+
+/// What one request may ask for. Every limit is configurable on `serve`.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Longest query text, in characters (longer: 414).
+    pub max_query_chars: usize,
+    /// Longest request URI, in bytes (longer: 414).
+    pub max_uri_bytes: usize,
+    /// Largest request body accepted (the API takes none; larger: 413).
+    pub max_body_bytes: u64,
+    /// Largest `limit`.
+    pub max_limit: usize,
+    /// Largest `offset`.
+    pub max_offset: usize,
+    /// Time budget of one request (over: 503).
+    pub timeout: Duration,
+    /// Requests worked on at once; others wait within their budget.
+    pub max_concurrent: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_query_chars: 1_000,
+            max_uri_bytes: 8_192,
+            max_body_bytes: 1_024,
+            max_limit: 100,
+            max_offset: 10_000,
+            timeout: super::DEFAULT_TIMEOUT,
+            max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+        }
+    }
+}
+
+/// Decoded `key=value` pairs of a query string.
+pub struct Params(Vec<(String, String)>);
+
+const FILTERS: [&str; 7] = ["q", "since", "until", "person", "org", "place", "source"];
+
+impl Params {
+    pub fn parse(raw: Option<&str>, limits: &Limits) -> Result<Params, ApiError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+            .map_err(|e| ApiError::bad_request(format!("malformed query string: {e}")))?;
+        for (k, v) in &pairs {
+            // Percent-decoding replaces invalid UTF-8 with U+FFFD.
+            if k.contains('\u{FFFD}') || v.contains('\u{FFFD}') {
+                return Err(ApiError::bad_request(format!(
+                    "parameter {k:?} is not valid UTF-8"
+                )));
+            }
+        }
+        let p = Params(pairs);
+        if let Some(q) = p.one("q")? {
+            let n = q.chars().count();
+            if n > limits.max_query_chars {
+                return Err(ApiError::new(
+                    StatusCode::URI_TOO_LONG,
+                    format!(
+                        "the query is {n} characters long; the limit is {}",
+                        limits.max_query_chars
+                    ),
+                ));
+            }
+        }
+        Ok(p)
+    }
+
+    /// Refuses parameters other than `allowed`.
+    pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
+        match self.0.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+            Some((k, _)) => Err(ApiError::bad_request(format!(
+                "unknown parameter {k:?} (this endpoint takes: {})",
+                allowed.join(", ")
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// A parameter that may appear once.
+    fn one(&self, key: &str) -> Result<Option<&str>, ApiError> {
+        let mut it = self.0.iter().filter(|(k, _)| k == key);
+        let first = it.next().map(|(_, v)| v.as_str());
+        if it.next().is_some() {
+            return Err(ApiError::bad_request(format!(
+                "parameter {key:?} is given more than once"
+            )));
+        }
+        Ok(first)
+    }
+
+    fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, ApiError> {
+        match self.one(key)? {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::bad_request(format!("parameter {key:?} must be a number, not {v:?}"))),
+        }
+    }
+
+    fn bounded(&self, key: &str, default: usize, min: usize, max: usize) -> Result<usize, ApiError> {
+        let n = self.number::<usize>(key)?.unwrap_or(default);
+        if n < min || n > max {
+            return Err(ApiError::bad_request(format!(
+                "parameter {key:?} must be from {min} to {max}, not {n}"
+            )));
+        }
+        Ok(n)
+    }
+
+    pub fn limit(&self, limits: &Limits, default: usize) -> Result<usize, ApiError> {
+        self.bounded("limit", default.min(limits.max_limit), 1, limits.max_limit)
+    }
+
+    pub fn flag(&self, key: &str, default: bool) -> Result<bool, ApiError> {
+        match self.one(key)? {
+            None | Some("") => Ok(default),
+            Some("true" | "1" | "yes" | "on") => Ok(true),
+            Some("false" | "0" | "no" | "off") => Ok(false),
+            Some(v) => Err(ApiError::bad_request(format!(
+                "parameter {key:?} must be true or false, not {v:?}"
+            ))),
+        }
+    }
+
+    fn choice<T: clap::ValueEnum>(&self, key: &str) -> Result<Option<T>, ApiError> {
+        match self.one(key)? {
+            None | Some("") => Ok(None),
+            Some(v) => T::from_str(v, true).map(Some).map_err(|_| {
+                let names: Vec<String> = T::value_variants()
+                    .iter()
+                    .filter_map(|x| x.to_possible_value().map(|p| p.get_name().to_string()))
+                    .collect();
+                ApiError::bad_request(format!(
+                    "parameter {key:?} must be one of {}, not {v:?}",
+                    names.join(", ")
+                ))
+            }),
+        }
+    }
+
+    /// The query text and filters.
+    fn filters(&self) -> Result<SearchRequest, ApiError> {
+        let mut req = SearchRequest::new(self.one("q")?.unwrap_or(""));
+        let today = dates::today();
+        if let Some(s) = self.one("since")?.filter(|s| !s.is_empty()) {
+            req.since = Some(dates::parse_user_date("since", s, dates::Side::Start, today)?);
+        }
+        if let Some(u) = self.one("until")?.filter(|s| !s.is_empty()) {
+            req.until = Some(dates::parse_user_date("until", u, dates::Side::End, today)?);
+        }
+        req.person = self.all("person");
+        req.org = self.all("org");
+        req.place = self.all("place");
+        req.source = self.all("source");
+        Ok(req)
+    }
+
+    pub fn search_request(&self, limits: &Limits) -> Result<SearchRequest, ApiError> {
+        let mut allowed = FILTERS.to_vec();
+        allowed.extend([
+            "sort",
+            "half_life",
+            "limit",
+            "offset",
+            "fragments",
+            "snippet_chars",
+            "collapse",
+            "by",
+        ]);
+        self.only(&allowed)?;
+        let mut req = self.filters()?;
+        req.sort = self.choice::<SortOrder>("sort")?.unwrap_or_default();
+        if let Some(h) = self.number::<f64>("half_life")? {
+            req.half_life_days = h;
+        }
+        req.limit = self.limit(limits, 10)?;
+        req.offset = self.bounded("offset", 0, 0, limits.max_offset)?;
+        req.fragments = self.bounded("fragments", 1, 1, MAX_FRAGMENTS)?;
+        req.snippet_chars = self.bounded("snippet_chars", 240, 20, 5_000)?;
+        req.collapse = self.flag("collapse", true)?;
+        req.interval = self.choice::<Interval>("by")?.unwrap_or_default();
+        Ok(req)
+    }
+
+    pub fn timeline_request(&self, _limits: &Limits) -> Result<TimelineRequest, ApiError> {
+        let mut allowed = FILTERS.to_vec();
+        allowed.push("by");
+        self.only(&allowed)?;
+        Ok(TimelineRequest {
+            search: self.filters()?,
+            interval: self.choice::<Interval>("by")?.unwrap_or_default(),
+        })
+    }
+
+    pub fn entities_request(&self, limits: &Limits) -> Result<EntitiesRequest, ApiError> {
+        let mut allowed = FILTERS.to_vec();
+        allowed.extend(["type", "limit", "min_count"]);
+        self.only(&allowed)?;
+        let kind = match self.one("type")? {
+            None | Some("") => None,
+            Some("person") => Some(EntityKind::Person),
+            Some("org") => Some(EntityKind::Org),
+            Some("place") => Some(EntityKind::Place),
+            Some(v) => {
+                return Err(ApiError::bad_request(format!(
+                    "parameter \"type\" must be person, org or place, not {v:?}"
+                )))
+            }
+        };
+        Ok(EntitiesRequest {
+            search: self.filters()?,
+            kind,
+            limit: self.limit(limits, 20)?,
+            min_count: self.number::<u64>("min_count")?.unwrap_or(2),
+        })
+    }
+}
