@@ -75,7 +75,7 @@ function renderActive(s) {
   }
   if (s.since || s.until) {
     const label = s.since === s.until ? s.since : `${s.since || "…"} – ${s.until || "…"}`;
-    box.append(el("button", { class: "chip on", title: "Remove the date range", onclick: () => go({ ...state(), since: "", until: "", by: "month", offset: 0 }) }, "📅 " + label + " ✕"));
+    box.append(el("button", { class: "chip on", title: "Remove the date range", onclick: () => go({ ...state(), since: "", until: "", by: "month", offset: 0 }) }, "Dates " + label + " ✕"));
   }
 }
 
