@@ -478,3 +478,56 @@ async fn shutdown_signal() {
 
 /// Kept for the duration budget type in `Limits`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(dir: &FsPath, limits: Limits) -> AppState {
+        NewsIndex::create_or_open(dir).expect("index");
+        AppState {
+            dir: dir.to_path_buf(),
+            index: RwLock::new(None),
+            permits: Arc::new(Semaphore::new(limits.max_concurrent)),
+            limits,
+        }
+    }
+
+    fn slow(ms: u64) -> impl FnOnce(&NewsIndex) -> crate::Result<()> + Send + 'static {
+        move |_| {
+            std::thread::sleep(Duration::from_millis(ms));
+            Ok(())
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn work_over_its_budget_or_waiting_too_long_is_503() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            timeout: Duration::from_millis(100),
+            max_concurrent: 1,
+            ..Limits::default()
+        };
+        let st = Arc::new(state(dir.path(), limits));
+        st.run(slow(1)).await.expect("quick work passes");
+        let e = st.run(slow(400)).await.unwrap_err();
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(e.message.contains("100 ms budget"), "{}", e.message);
+        // The slow work still holds the only slot: the next request waits
+        // out its budget and is told the server is busy.
+        let e = st.run(slow(1)).await.unwrap_err();
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(e.message.contains("busy"), "{}", e.message);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_panic_in_the_work_is_a_500_not_a_dropped_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = state(dir.path(), Limits::default());
+        let e = st
+            .run(|_| -> crate::Result<()> { panic!("boom") })
+            .await
+            .unwrap_err();
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
