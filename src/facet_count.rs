@@ -35,6 +35,8 @@ use crate::search::FacetCount;
 pub struct ColumnCache {
     columns: Mutex<HashMap<(SegmentId, String), StrColumn>>,
     names: Mutex<HashMap<(SegmentId, u64), String>>,
+    /// The other way: ordinals of names, looked up when merging segments.
+    ords: Mutex<HashMap<(SegmentId, String), Option<u64>>>,
     ranges: Mutex<HashMap<(SegmentId, String), (u32, u32)>>,
 }
 
@@ -58,6 +60,21 @@ impl ColumnCache {
             m.insert(key, column.clone());
         }
         Ok(Some(column))
+    }
+
+    fn term_ord(&self, segment: SegmentId, reader: &FacetReader, key: &str) -> tantivy::Result<Option<u64>> {
+        let k = (segment, key.to_string());
+        if let Some(o) = self.ords.lock().ok().and_then(|m| m.get(&k).copied()) {
+            return Ok(o);
+        }
+        let o = reader.facet_dict().term_ord(key.as_bytes())?;
+        if let Ok(mut m) = self.ords.lock() {
+            if m.len() > NAMES_MAX {
+                m.clear();
+            }
+            m.insert(k, o);
+        }
+        Ok(o)
     }
 
     fn facet_reader(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<FacetReader> {
@@ -332,7 +349,8 @@ pub fn top_k(
             *total = 0;
             let key = format!("{lo}{name}");
             for (fruit, reader) in &readers {
-                if let Some(ord) = reader.facet_dict().term_ord(key.as_bytes())? {
+                let segment_id = searcher.segment_reader(fruit.segment).segment_id();
+                if let Some(ord) = columns.term_ord(segment_id, reader, &key)? {
                     *total += u64::from(fruit.counts.get(ord as usize).copied().unwrap_or(0));
                 }
             }
