@@ -111,6 +111,18 @@ pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
     sentences
 }
 
+/// First words of wire credit lines ("Editing by Jane Doe").
+const CREDIT_WORDS: [&str; 8] = [
+    "editing",
+    "edited",
+    "reporting",
+    "additional",
+    "writing",
+    "written",
+    "compiled",
+    "graphics",
+];
+
 fn kind_of(ty: &str) -> Option<EntityKind> {
     match ty {
         "PER" => Some(EntityKind::Person),
@@ -165,6 +177,13 @@ impl EntityExtractor for TaggerExtractor {
             }
         }
         mentions.retain(|m| !super::rules::is_demonym(&m.name));
+        // Wire credit lines ("Editing by …", "Additional reporting by …")
+        // start with a capitalised word that the model takes for a name.
+        mentions.retain(|m| {
+            let after = text[m.end..].trim_start();
+            let credit = after.starts_with("by ") || after.starts_with("reporting by ");
+            !(credit && CREDIT_WORDS.contains(&m.name.to_lowercase().as_str()))
+        });
         // A lone word of a person's name is that person, whatever the model
         // said of it there ("Putin", "Kim").
         let person_words: Vec<String> = mentions
@@ -240,6 +259,14 @@ mod tests {
             assert!(e.org.iter().any(|x| x == o), "{o} not in {:?}", e.org);
         }
         let all = [e.person.clone(), e.org.clone(), e.place.clone()].concat();
+        let credits = TaggerExtractor::shipped()
+            .extract("Prices rose.\n\nEditing by John Smith; Additional reporting by Jane Doe");
+        let names: Vec<&str> = credits.iter().map(|m| m.name.as_str()).collect();
+        assert!(
+            !names.contains(&"Editing") && !names.contains(&"Additional"),
+            "{names:?}"
+        );
+        assert!(names.contains(&"John Smith"), "{names:?}");
         for junk in ["The", "Wednesday", "Sept"] {
             assert!(!all.iter().any(|n| n == junk), "{junk} in {all:?}");
         }
