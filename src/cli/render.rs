@@ -120,6 +120,13 @@ pub fn search_response(
             )?;
         }
     }
+    if r.facets.estimated {
+        writeln!(
+            out,
+            "{}",
+            paint("(name counts estimated from a sample of the matches)", DIM, color)
+        )?;
+    }
     if !r.facets.source.is_empty() {
         writeln!(
             out,
@@ -128,12 +135,37 @@ pub fn search_response(
             facet_line(&r.facets.source)
         )?;
     }
-    let dated: Vec<FacetCount> = r.facets.dates.iter().filter(|f| f.count > 0).cloned().collect();
+    let mut dated: Vec<FacetCount> = r.facets.dates.iter().filter(|f| f.count > 0).cloned().collect();
+    let mut label = format!("{:?}s", r.facets.interval);
+    // Decades of months do not fit a terminal line: show years instead
+    // (`timeline` and --json keep every bucket).
+    if dated.len() > MAX_DATE_BUCKETS {
+        dated = by_year(&dated);
+        label = "Years".into();
+    }
     if !dated.is_empty() {
-        let label = format!("{:?}s", r.facets.interval);
         writeln!(out, "{}: {}", paint(&label, BOLD, color), facet_line(&dated))?;
     }
     Ok(())
+}
+
+/// Most date buckets shown on the facet line of `search`.
+const MAX_DATE_BUCKETS: usize = 24;
+
+/// Date buckets (`2023-09`, `2023-W37`, `2023-09-13`) summed per year.
+fn by_year(buckets: &[FacetCount]) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = Vec::new();
+    for b in buckets {
+        let year = b.value.get(..4).unwrap_or(&b.value);
+        match out.last_mut() {
+            Some(last) if last.value == year => last.count += b.count,
+            _ => out.push(FacetCount {
+                value: year.to_string(),
+                count: b.count,
+            }),
+        }
+    }
+    out
 }
 
 /// A horizontal bar chart, one line per bucket.
@@ -258,4 +290,24 @@ pub fn index_summary(s: &IndexSummary) -> String {
         line.push_str(&format!("; {} non-article files ignored", s.ignored));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_date_facets_fold_into_years() {
+        let f = |v: &str, n| FacetCount {
+            value: v.into(),
+            count: n,
+        };
+        let months = [
+            f("2022-11", 1),
+            f("2022-12", 2),
+            f("2023-01", 3),
+            f("2023-W02", 4),
+        ];
+        assert_eq!(by_year(&months), [f("2022", 3), f("2023", 7)]);
+    }
 }
