@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -31,28 +30,8 @@ fn free_port() -> u16 {
 }
 
 fn start_server(index: &Path) -> (Kill, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdex"))
-        .args([
-            "serve",
-            "--index",
-            index.to_str().unwrap(),
-            "--addr",
-            "127.0.0.1:0",
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let line = lines.next().unwrap().unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap()
-        .to_string();
-    std::thread::spawn(move || for _ in lines {});
-    (Kill(child), format!("http://{addr}"))
+    let served = common::serve(index, &[]);
+    (Kill(served.child), format!("http://{}", served.addr))
 }
 
 async fn wait_for<T>(what: &str, mut f: impl AsyncFnMut() -> Option<T>) -> T {

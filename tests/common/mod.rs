@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -108,4 +110,48 @@ pub fn fixture_corpus() -> tempfile::TempDir {
         ("notes/photo.jpg", b"\xff\xd8\xff"),
         (".hidden/secret.txt", b" date 1987-03-04 HIDDEN\n\nShould not be indexed: crude."),
     ])
+}
+
+/// A `newsdex serve` started on an ephemeral loopback port.
+pub struct Served {
+    pub child: Child,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+    /// What the server wrote on stderr (the access log), as it comes.
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+/// Starts `newsdex serve --index INDEX --addr 127.0.0.1:0 EXTRA…` and reads
+/// the address it announces. Its stderr keeps being read, so it never
+/// blocks on the access log.
+pub fn serve(index: &Path, extra: &[&str]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdex"))
+        .args([
+            "serve",
+            "--index",
+            index.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let line = lines.next().expect("a line").expect("utf-8");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    Served { child, addr, log }
 }
