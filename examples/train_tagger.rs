@@ -18,24 +18,9 @@ const EPOCHS: usize = 10;
 const SEED: u64 = 2003;
 const TYPES: [&str; 3] = ["PER", "ORG", "LOC"];
 
-/// Tags each document's sentences together, as articles are tagged.
-fn tag_by_document(model: &Perceptron, data: &[Sentence]) -> Vec<Vec<usize>> {
-    let mut out = Vec::with_capacity(data.len());
-    let mut start = 0;
-    while start < data.len() {
-        let end = (start..data.len())
-            .find(|&i| data[i].doc != data[start].doc)
-            .unwrap_or(data.len());
-        let words: Vec<&[String]> = data[start..end].iter().map(|s| s.words.as_slice()).collect();
-        out.extend(model.tag_document(&words));
-        start = end;
-    }
-    out
-}
-
 fn report(name: &str, model: &Perceptron, data: &[Sentence]) {
     let gold: Vec<Vec<usize>> = data.iter().map(|s| s.tags.clone()).collect();
-    let pred = tag_by_document(model, data);
+    let pred = model.tag_sentences(data);
     let sc = evaluate(&gold, &pred);
     let (p, r, f) = sc.micro(&TYPES);
     print!("{name}: PER+ORG+LOC P {:.4} R {:.4} F1 {:.4} |", p, r, f);

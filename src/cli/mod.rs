@@ -535,19 +535,11 @@ fn cmd_tag(a: TagArgs) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     if let Some(path) = &a.conll {
         let data = read_conll(&read(path)?);
-        let mut start = 0;
-        while start < data.len() {
-            let end = (start..data.len())
-                .find(|&i| data[i].doc != data[start].doc)
-                .unwrap_or(data.len());
-            let words: Vec<&[String]> = data[start..end].iter().map(|s| s.words.as_slice()).collect();
-            for (s, pred) in data[start..end].iter().zip(tagger.model().tag_document(&words)) {
-                for ((w, g), p) in s.words.iter().zip(&s.tags).zip(pred) {
-                    writeln!(out, "{w} {} {}", TAGS[*g], TAGS[p])?;
-                }
-                writeln!(out)?;
+        for (s, pred) in data.iter().zip(tagger.model().tag_sentences(&data)) {
+            for ((w, g), p) in s.words.iter().zip(&s.tags).zip(pred) {
+                writeln!(out, "{w} {} {}", TAGS[*g], TAGS[p])?;
             }
-            start = end;
+            writeln!(out)?;
         }
         return Ok(0);
     }

@@ -462,6 +462,17 @@ impl Perceptron {
             .collect()
     }
 
+    /// Tags CoNLL sentences, each document's together (as articles are
+    /// tagged): one tag sequence per sentence.
+    pub fn tag_sentences(&self, data: &[Sentence]) -> Vec<Vec<usize>> {
+        let mut out = Vec::with_capacity(data.len());
+        for doc in data.chunk_by(|a, b| a.doc == b.doc) {
+            let words: Vec<&[String]> = doc.iter().map(|s| s.words.as_slice()).collect();
+            out.extend(self.tag_document(&words));
+        }
+        out
+    }
+
     /// Tags a sentence on its own.
     pub fn tag<W: AsRef<str>>(&self, words: &[W]) -> Vec<usize> {
         self.tag_with(words, &DocCase::new(&[words]))
