@@ -170,24 +170,45 @@ struct Prepared<'a> {
     shapes: Vec<Cow<'a, str>>,
     /// The sentence is written in capitals (a wire headline).
     shouted: bool,
-    /// Per token: how the same word is written elsewhere in the document.
+    /// Per token: how the same word is written elsewhere in the document
+    /// (empty until [`Prepared::fill`] looks it up).
     doc: Vec<&'static [u8]>,
-    /// Per token: capitalisation bucket from unlabelled text (b"-" unknown).
+    /// Per token: capitalisation bucket from unlabelled text (b"-" unknown,
+    /// 0 until [`Prepared::fill`] looks it up).
     caps: Vec<[u8; 1]>,
+}
+
+impl Prepared<'_> {
+    /// Looks up what scoring token `i` reads: its document case and the
+    /// capitalisation priors of it and its neighbours. Lazy because most
+    /// tokens are plain lower-case words that are never scored, and these
+    /// are hash lookups.
+    fn fill(&mut self, i: usize, doc: &DocCase, caps: &FxHashMap<String, u8>) {
+        if self.doc[i].is_empty() {
+            self.doc[i] = doc.of(&self.lower[i]);
+        }
+        for j in i.saturating_sub(1)..(i + 2).min(self.lower.len()) {
+            if self.caps[j][0] == 0 {
+                self.caps[j] = [caps.get(&*self.lower[j]).map_or(b'-', |b| b'0' + b)];
+            }
+        }
+    }
 }
 
 /// What the rest of a document says about a word's case: capitalised
 /// inside a sentence elsewhere (a name), lower-case elsewhere (a common
 /// word), both, or neither.
 #[derive(Default)]
-pub struct DocCase {
-    seen: FxHashMap<String, (bool, bool)>,
+pub struct DocCase<'a> {
+    /// Keyed by the lower-cased word, borrowed from the text when it is
+    /// already lower case (most words), so building this rarely allocates.
+    seen: FxHashMap<Cow<'a, str>, (bool, bool)>,
 }
 
-impl DocCase {
+impl<'a> DocCase<'a> {
     /// Collects case evidence from a document's sentences.
-    pub fn new<W: AsRef<str>, S: AsRef<[W]>>(sentences: &[S]) -> DocCase {
-        let mut seen: FxHashMap<String, (bool, bool)> = FxHashMap::default();
+    pub fn new<W: AsRef<str> + 'a, S: AsRef<[W]> + 'a>(sentences: &'a [S]) -> DocCase<'a> {
+        let mut seen: FxHashMap<Cow<'a, str>, (bool, bool)> = FxHashMap::default();
         for s in sentences {
             let s = s.as_ref();
             let shouted = is_shouted(s);
@@ -197,10 +218,7 @@ impl DocCase {
                     continue;
                 }
                 let l = lowered(w);
-                let e = match seen.get_mut(&*l) {
-                    Some(e) => e,
-                    None => seen.entry(l.into_owned()).or_default(),
-                };
+                let e = seen.entry(l).or_default();
                 if w.chars().next().is_some_and(char::is_lowercase) {
                     e.1 = true;
                 } else if i > 0 {
@@ -225,6 +243,11 @@ fn is_plain_lowercase(w: &str) -> bool {
     w.chars().all(|c| c.is_lowercase()) && !w.is_empty()
 }
 
+/// A lower-case word or bare punctuation: neither starts a name.
+fn is_plain(w: &str) -> bool {
+    is_plain_lowercase(w) || w.chars().all(|c| c.is_ascii_punctuation())
+}
+
 fn is_shouted<W: AsRef<str>>(words: &[W]) -> bool {
     let letters = words
         .iter()
@@ -240,17 +263,15 @@ fn is_shouted<W: AsRef<str>>(words: &[W]) -> bool {
     n >= 2
 }
 
-fn prepare<'a, W: AsRef<str>>(words: &'a [W], doc: &DocCase, caps: &FxHashMap<String, u8>) -> Prepared<'a> {
-    let lower: Vec<Cow<'a, str>> = words.iter().map(|w| lowered(w.as_ref())).collect();
+/// Token views of a sentence; document case and priors are filled in
+/// per token by [`Prepared::fill`].
+fn prepare<'a, W: AsRef<str>>(words: &'a [W]) -> Prepared<'a> {
     Prepared {
-        caps: lower
-            .iter()
-            .map(|l| [caps.get(&**l).map_or(b'-', |b| b'0' + b)])
-            .collect(),
-        doc: lower.iter().map(|l| doc.of(l)).collect(),
+        caps: vec![[0]; words.len()],
+        doc: vec![b""; words.len()],
         shapes: words.iter().map(|w| shape(w.as_ref())).collect(),
         shouted: is_shouted(words),
-        lower,
+        lower: words.iter().map(|w| lowered(w.as_ref())).collect(),
     }
 }
 
@@ -494,18 +515,19 @@ impl Perceptron {
         doc: &DocCase,
         cache: &mut FxHashMap<String, [f32; N]>,
     ) -> Vec<usize> {
-        let p = prepare(words, doc, &self.caps);
+        let mut p = prepare(words);
         let mut feats = Vec::with_capacity(40);
         let mut out = Vec::with_capacity(words.len());
         let (mut prev, mut prev2) = (START, START);
         for i in 0..words.len() {
             // Outside an entity, a lower-case word in ordinary prose does
             // not start one: skip scoring it (most tokens are such words).
-            let plain = !p.shouted && prev == 0 && is_plain_lowercase(words[i].as_ref());
+            let plain = !p.shouted && prev == 0 && is_plain(words[i].as_ref());
             let t = if plain {
                 0
             } else {
                 let raw = words[i].as_ref();
+                p.fill(i, doc, &self.caps);
                 let base = match cache.get(raw) {
                     Some(s) => *s,
                     None => {
@@ -562,10 +584,11 @@ impl Perceptron {
             }
             for &si in &order {
                 let s = &data[si];
-                let p = prepare(&s.words, &cases[&s.doc], &model.caps);
+                let mut p = prepare(&s.words);
                 let (mut prev, mut prev2) = (START, START);
                 for i in 0..s.words.len() {
                     time += 1;
+                    p.fill(i, &cases[&s.doc], &model.caps);
                     features(&s.words, &p, i, prev, prev2, &mut feats);
                     let guess = model.best(&feats, prev);
                     let gold = s.tags[i];
