@@ -82,6 +82,46 @@ fn main() {
             matches / times.len().max(1) as u64
         );
     }
+    // What sampling costs in accuracy: the sampled top names against the
+    // exact ones, for the queries where sampling happened.
+    let (mut overlap, mut lists, mut errors) = (0.0, 0usize, Vec::new());
+    for q in &queries {
+        let sampled = index.search(&SearchRequest::new(q.as_str())).expect("search");
+        if !sampled.facets.estimated {
+            continue;
+        }
+        let mut exact = SearchRequest::new(q.as_str());
+        exact.exact_facets = true;
+        let exact = index.search(&exact).expect("search");
+        let f = (&sampled.facets, &exact.facets);
+        for (s, e) in [
+            (&f.0.person, &f.1.person),
+            (&f.0.org, &f.1.org),
+            (&f.0.place, &f.1.place),
+        ] {
+            if e.is_empty() {
+                continue;
+            }
+            let shared = s.iter().filter(|x| e.iter().any(|y| y.value == x.value)).count();
+            overlap += shared as f64 / e.len() as f64;
+            lists += 1;
+            for x in s {
+                if let Some(y) = e.iter().find(|y| y.value == x.value) {
+                    errors.push((x.count as f64 - y.count as f64).abs() / y.count as f64);
+                }
+            }
+        }
+    }
+    errors.sort_by(f64::total_cmp);
+    if lists > 0 {
+        println!(
+            "\nSampled entity facets against exact counts ({lists} top-10 lists): {:.0}% of the names shared, \
+             median count error {:.1}%, 90th percentile {:.1}%",
+            100.0 * overlap / lists as f64,
+            100.0 * percentile(&errors, 0.5),
+            100.0 * percentile(&errors, 0.9),
+        );
+    }
     // The slowest queries, to know where time goes.
     let mut per_query: Vec<(f64, &str)> = queries
         .iter()

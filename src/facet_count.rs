@@ -8,17 +8,17 @@
 //! sorted pass over the dictionary.
 //!
 //! Reading every match's facet values is what a broad query costs most (a
-//! dozen values per article). So counts are exact for the first
-//! [`EXACT_UP_TO`] matches of a segment; after that the collector reads
-//! every 2nd match, then every 4th, and so on (each phase reads about as
-//! many), weighting each read by its stride: the counts are then estimates
-//! whose ranking of the top names is stable, and the response says so.
+//! dozen values per article, each a random read). So a segment with more
+//! than [`SAMPLE_SIZE`] matches is sampled: its matches are cut into that
+//! many equal runs, one random match of each run is read and counts for its
+//! run. The counts are then estimates (the response says so) whose ranking
+//! of the top names is stable; `exact` reads every match.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
 use tantivy::index::{SegmentId, SegmentReader};
 use tantivy::schema::Facet;
@@ -89,6 +89,7 @@ impl ColumnCache {
 pub struct FacetOrdCounts {
     field: String,
     columns: Arc<ColumnCache>,
+    exact: bool,
 }
 
 impl FacetOrdCounts {
@@ -96,12 +97,21 @@ impl FacetOrdCounts {
         FacetOrdCounts {
             field: field.to_string(),
             columns,
+            exact: false,
         }
+    }
+
+    /// Reads every match, however many: exact counts, slower on broad queries.
+    pub fn exact(mut self, exact: bool) -> Self {
+        self.exact = exact;
+        self
     }
 }
 
-/// Matches per segment whose facets are all read; beyond, they are sampled.
-pub const EXACT_UP_TO: u64 = 256;
+/// Matches per segment whose facets are all read; beyond, this many are
+/// sampled. Measured on the 200k corpus over the 65 bench queries (see
+/// `benches/query.rs`), against exact counts.
+pub const SAMPLE_SIZE: usize = 1024;
 
 /// Zeroed count buffers, reused across queries: a segment has one slot per
 /// distinct name (hundreds of thousands), and allocating and zeroing that
@@ -127,16 +137,17 @@ pub struct SegmentCounts {
 }
 
 pub struct FacetOrdSegment {
-    reader: FacetReader,
+    /// The facet's ordinals column: a doc's ordinals are one row range, read
+    /// with one `get_range` call (a virtual call and a bit-unpacking per value
+    /// through `facet_ords` showed at the top of query profiles).
+    ords: Option<Column<u64>>,
+    buf: Vec<u64>,
     counts: SegmentCounts,
-    seen: u64,
-    stride: u64,
-    /// Matches to pass over before the next one read.
-    skip: u64,
+    /// The segment's matches, in doc order: sampling needs their number.
+    docs: Vec<DocId>,
+    exact: bool,
     /// xorshift state: fixed seed, so results repeat.
     rng: u64,
-    /// `seen` at which the stride doubles next.
-    next_phase: u64,
 }
 
 impl Collector for FacetOrdCounts {
@@ -144,21 +155,21 @@ impl Collector for FacetOrdCounts {
     type Child = FacetOrdSegment;
 
     fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<FacetOrdSegment> {
-        let reader = self.columns.facet_reader(reader, &self.field)?;
-        let n = reader.num_facets();
+        // No column: no document of the segment has a facet value.
+        let column = self.columns.str_column(reader, &self.field)?;
+        let n = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
         Ok(FacetOrdSegment {
-            reader,
+            ords: column.map(|c| c.ords().clone()),
+            buf: Vec::with_capacity(64),
             counts: SegmentCounts {
                 segment,
                 counts: zeroed(n),
                 touched: Vec::new(),
                 sampled: false,
             },
-            seen: 0,
-            stride: 1,
-            skip: 0,
+            docs: Vec::new(),
+            exact: self.exact,
             rng: 0x9e37_79b9_7f4a_7c15 ^ u64::from(segment),
-            next_phase: EXACT_UP_TO,
         })
     }
 
@@ -171,31 +182,14 @@ impl Collector for FacetOrdCounts {
     }
 }
 
-impl SegmentCollector for FacetOrdSegment {
-    type Fruit = Vec<SegmentCounts>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.seen += 1;
-        if self.seen > self.next_phase {
-            self.stride *= 2;
-            self.next_phase += EXACT_UP_TO * self.stride;
-            self.counts.sampled = true;
-        }
-        // A countdown rather than `seen % stride` (a division per match
-        // showed in profiles), with random gaps of mean `stride` so that
-        // periodic patterns in index order do not alias with the sample.
-        if self.skip > 0 {
-            self.skip -= 1;
-            return;
-        }
-        if self.stride > 1 {
-            self.rng ^= self.rng << 13;
-            self.rng ^= self.rng >> 7;
-            self.rng ^= self.rng << 17;
-            self.skip = self.rng % (2 * self.stride - 1);
-        }
-        let weight = self.stride as u32;
-        for ord in self.reader.facet_ords(doc) {
+impl FacetOrdSegment {
+    /// Adds `weight` to each facet ordinal of `doc`.
+    fn count(&mut self, doc: DocId, weight: u32) {
+        let Some(ords) = &self.ords else { return };
+        let rows = ords.index.value_row_ids(doc);
+        self.buf.resize(rows.len(), 0);
+        ords.values.get_range(u64::from(rows.start), &mut self.buf);
+        for &ord in &self.buf {
             if let Some(c) = self.counts.counts.get_mut(ord as usize) {
                 if *c == 0 {
                     self.counts.touched.push(ord as u32);
@@ -204,25 +198,42 @@ impl SegmentCollector for FacetOrdSegment {
             }
         }
     }
+}
 
-    /// Blocks of matches come without scores: skip whole runs at once.
+impl SegmentCollector for FacetOrdSegment {
+    type Fruit = Vec<SegmentCounts>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.docs.push(doc);
+    }
+
     fn collect_block(&mut self, docs: &[DocId]) {
-        let mut rest = docs;
-        while !rest.is_empty() {
-            let to_phase = self.next_phase.saturating_sub(self.seen);
-            let pass = (self.skip as usize).min(rest.len()).min(to_phase as usize);
-            if pass > 0 {
-                self.skip -= pass as u64;
-                self.seen += pass as u64;
-                rest = &rest[pass..];
-                continue;
-            }
-            self.collect(rest[0], 0.0);
-            rest = &rest[1..];
-        }
+        self.docs.extend_from_slice(docs);
     }
 
     fn harvest(mut self) -> Vec<SegmentCounts> {
+        let docs = std::mem::take(&mut self.docs);
+        if self.exact || docs.len() <= SAMPLE_SIZE {
+            for &doc in &docs {
+                self.count(doc, 1);
+            }
+        } else {
+            // SAMPLE_SIZE runs of equal length (the first `long` one longer):
+            // one random match of each counts for the whole run. Stratified,
+            // so every stretch of the index is represented.
+            self.counts.sampled = true;
+            let (base, long) = (docs.len() / SAMPLE_SIZE, docs.len() % SAMPLE_SIZE);
+            let mut at = 0;
+            for run in 0..SAMPLE_SIZE {
+                let len = base + usize::from(run < long);
+                self.rng ^= self.rng << 13;
+                self.rng ^= self.rng >> 7;
+                self.rng ^= self.rng << 17;
+                let pick = docs[at + (self.rng % len as u64) as usize];
+                self.count(pick, len as u32);
+                at += len;
+            }
+        }
         // Sorted, each root's names are one slice of it.
         self.counts.touched.sort_unstable();
         vec![self.counts]
@@ -397,13 +408,20 @@ mod tests {
     }
 
     fn run(n: u32) -> (Vec<FacetCount>, bool) {
+        run_with(n, false)
+    }
+
+    fn run_with(n: u32, exact: bool) -> (Vec<FacetCount>, bool) {
         let index = index(n);
         let searcher = index.reader().unwrap().searcher();
         let cache = Arc::new(ColumnCache::default());
         let (_, fruits) = searcher
             .search(
                 &AllQuery,
-                &(Count, FacetOrdCounts::for_field("entity", cache.clone())),
+                &(
+                    Count,
+                    FacetOrdCounts::for_field("entity", cache.clone()).exact(exact),
+                ),
             )
             .unwrap();
         let top = top_k(&searcher, &cache, "entity", &fruits, "person", 10).unwrap();
@@ -420,6 +438,14 @@ mod tests {
         let (top, estimated) = run(200);
         let got: Vec<(&str, u64)> = top.iter().map(|f| (f.value.as_str(), f.count)).collect();
         assert_eq!(got, [("A", 200), ("B", 100), ("C", 20)]);
+        assert!(!estimated);
+    }
+
+    #[test]
+    fn exact_counting_reads_every_match() {
+        let (top, estimated) = run_with(20_000, true);
+        let got: Vec<(&str, u64)> = top.iter().map(|f| (f.value.as_str(), f.count)).collect();
+        assert_eq!(got, [("A", 20_000), ("B", 10_000), ("C", 2_000)]);
         assert!(!estimated);
     }
 

@@ -30,7 +30,8 @@ pub struct IndexStats {
 impl NewsIndex {
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
-        let facets = FacetOrdCounts::for_field(names::ENTITY, self.columns.clone());
+        // A corpus summary is worth its one full pass: exact counts.
+        let facets = FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()).exact(true);
         let (count, fc, days) = searcher
             .search(&AllQuery, &(Count, facets, DayHistogram::for_field(names::DATE)))
             .map_err(Error::tantivy(&self.path))?;

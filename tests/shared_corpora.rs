@@ -97,6 +97,19 @@ fn reuters21578_index_search_filters_and_stats() {
     assert_eq!(months.len(), 1);
     assert_eq!(months[0]["value"], "1987-03");
     assert_eq!(months[0]["count"], march["total"]);
+
+    // Every article matches "*": its names are sampled unless asked for
+    // exact counts, which then equal the corpus statistics.
+    let all = newsdex_json(&["search", "*", "--json", "--index", index]);
+    assert_eq!(all["facets"]["estimated"], true);
+    let exact = newsdex_json(&["search", "*", "--json", "--exact-facets", "--index", index]);
+    assert_eq!(exact["facets"]["estimated"], false);
+    for kind in ["person", "org", "place"] {
+        assert_eq!(exact["facets"][kind], stats["top"][kind], "{kind}");
+        let names = |v: &Value| each_str(&v["facets"][kind], "value");
+        let shared = names(&all).iter().filter(|n| names(&exact).contains(n)).count();
+        assert!(shared >= 5, "{kind}: {:?} vs {:?}", names(&all), names(&exact));
+    }
 }
 
 #[test]

@@ -425,6 +425,11 @@ struct SearchArgs {
     /// List near-duplicates as hits of their own.
     #[arg(long)]
     no_collapse: bool,
+    /// Count people, organisations and places over every match. By default,
+    /// past 1,024 matches (per index segment) they are estimated from an
+    /// even sample and marked "≈"; match and date counts are always exact.
+    #[arg(long)]
+    exact_facets: bool,
     /// Bucket width of the date facet.
     #[arg(long, value_enum, default_value = "month")]
     by: Interval,
@@ -605,6 +610,7 @@ fn cmd_search(a: SearchArgs) -> Result<i32> {
     req.fragments = a.fragments as usize;
     req.snippet_chars = a.snippet_chars as usize;
     req.collapse = !a.no_collapse;
+    req.exact_facets = a.exact_facets;
     req.interval = a.by;
     let response = index.search(&req)?;
     let mut out = std::io::stdout().lock();

@@ -260,7 +260,7 @@ impl NewsIndex {
                 .map_err(Error::tantivy(&self.path))?;
             let full = ranked.len() >= window;
             let ranked: Vec<_> = ranked.into_iter().filter(|(_, a)| !is_copy(*a)).collect();
-            let groups = self.collapse(&searcher, &query, None, ranked)?;
+            let groups = self.collapse(&searcher, &query, None, ranked, usize::MAX)?;
             if groups.len() >= req.limit || !full {
                 break groups;
             }

@@ -90,6 +90,10 @@ pub struct SearchRequest {
     pub fragments: usize,
     /// Show near-duplicates of a hit under it rather than as hits.
     pub collapse: bool,
+    /// Count entity facets over every match. By default a segment with
+    /// more than [`crate::facet_count::SAMPLE_SIZE`] matches is sampled and
+    /// `facets.estimated` is set.
+    pub exact_facets: bool,
     /// Bucket width of the date facet.
     pub interval: Interval,
 }
@@ -111,6 +115,7 @@ impl Default for SearchRequest {
             snippet_chars: 240,
             fragments: 1,
             collapse: true,
+            exact_facets: false,
             interval: Interval::Month,
         }
     }
@@ -314,7 +319,7 @@ impl NewsIndex {
         let top = TopDocs::with_limit(if rank_in_pass { window } else { 1 }).order_by_score();
         let counting = (
             Count,
-            FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()),
+            FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()).exact(req.exact_facets),
             DayHistogram::for_field(names::DATE),
         );
         let matching = MatchSet { wanted: req.collapse };
@@ -337,7 +342,7 @@ impl NewsIndex {
             };
             let full = ranked.len() >= window;
             let groups = if req.collapse {
-                self.collapse(&searcher, &*query, Some(&matched), ranked)?
+                self.collapse(&searcher, &*query, Some(&matched), ranked, wanted)?
             } else {
                 ranked.into_iter().map(|r| (r, Vec::new())).collect()
             };
@@ -462,8 +467,12 @@ impl NewsIndex {
         query: &dyn Query,
         matched: Option<&[MatchedDocs]>,
         ranked: Vec<Ranked>,
+        enough: usize,
     ) -> Result<Vec<(Ranked, Vec<DocAddress>)>> {
         let hashes = SimHashes::new(searcher);
+        if let Some(matched) = matched {
+            return self.collapse_matched(searcher, &hashes, matched, ranked, enough);
+        }
         let mut bands: HashSet<u64> = HashSet::new();
         for (_, addr) in &ranked {
             if let Some(h) = hashes.get(*addr) {
@@ -471,35 +480,7 @@ impl NewsIndex {
             }
         }
         let mut candidates: Vec<(DocAddress, u64)> = Vec::new();
-        if let (Some(matched), false) = (matched, bands.is_empty()) {
-            // The matches are known: read the bands' postings (a handful of
-            // documents each) and keep the matching ones.
-            for m in matched {
-                let segment = searcher.segment_reader(m.segment);
-                let inverted = segment
-                    .inverted_index(self.fields.dup_band)
-                    .map_err(Error::tantivy(&self.path))?;
-                for &b in &bands {
-                    let term = Term::from_field_u64(self.fields.dup_band, b);
-                    let postings = inverted
-                        .read_postings(&term, IndexRecordOption::Basic)
-                        .map_err(|e| Error::tantivy(&self.path)(e.into()))?;
-                    let Some(mut postings) = postings else { continue };
-                    let mut doc = postings.doc();
-                    while doc != tantivy::TERMINATED {
-                        if m.docs.contains(doc) {
-                            let a = DocAddress::new(m.segment, doc);
-                            if let Some(h) = hashes.get(a) {
-                                candidates.push((a, h));
-                            }
-                        }
-                        doc = postings.advance();
-                    }
-                }
-            }
-            candidates.sort_unstable_by_key(|(a, _)| *a);
-            candidates.dedup_by_key(|(a, _)| *a);
-        } else if !bands.is_empty() {
+        if !bands.is_empty() {
             let band_clauses: Vec<(Occur, Box<dyn Query>)> = bands
                 .into_iter()
                 .map(|b| {
@@ -537,6 +518,70 @@ impl NewsIndex {
                     }
                 }
             }
+            out.push(((score, addr), dups));
+        }
+        Ok(out)
+    }
+
+    /// Collapsing when the matches are known: each hit, in rank order,
+    /// reads the postings of its own bands (a handful of documents each) and
+    /// keeps the matching near-duplicates. A near-duplicate (at most 3 of 64
+    /// bits apart) shares at least one of the 4 bands, so nothing is missed,
+    /// and reading stops once `enough` groups are formed: most of the
+    /// window's lookups were for hits that are never shown.
+    fn collapse_matched(
+        &self,
+        searcher: &Searcher,
+        hashes: &SimHashes,
+        matched: &[MatchedDocs],
+        ranked: Vec<Ranked>,
+        enough: usize,
+    ) -> Result<Vec<(Ranked, Vec<DocAddress>)>> {
+        let inverted = matched
+            .iter()
+            .map(|m| {
+                searcher
+                    .segment_reader(m.segment)
+                    .inverted_index(self.fields.dup_band)
+                    .map_err(Error::tantivy(&self.path))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut taken: HashSet<DocAddress> = HashSet::new();
+        let mut out = Vec::new();
+        for (score, addr) in ranked {
+            if out.len() >= enough {
+                break;
+            }
+            if !taken.insert(addr) {
+                continue;
+            }
+            let mut dups = Vec::new();
+            if let Some(h) = hashes.get(addr) {
+                for (m, inverted) in matched.iter().zip(&inverted) {
+                    for b in dedup::bands(h) {
+                        let term = Term::from_field_u64(self.fields.dup_band, b);
+                        let postings = inverted
+                            .read_postings(&term, IndexRecordOption::Basic)
+                            .map_err(|e| Error::tantivy(&self.path)(e.into()))?;
+                        let Some(mut postings) = postings else { continue };
+                        let mut doc = postings.doc();
+                        while doc != tantivy::TERMINATED {
+                            let other = DocAddress::new(m.segment, doc);
+                            if other != addr && m.docs.contains(doc) {
+                                if let Some(oh) = hashes.get(other) {
+                                    if dedup::near(h, oh) && !taken.contains(&other) {
+                                        dups.push(other);
+                                    }
+                                }
+                            }
+                            doc = postings.advance();
+                        }
+                    }
+                }
+            }
+            dups.sort_unstable();
+            dups.dedup();
+            taken.extend(dups.iter().copied());
             out.push(((score, addr), dups));
         }
         Ok(out)

@@ -321,6 +321,7 @@ async fn openapi() -> Response {
         ("fragments" = Option<usize>, Query, description = "Passages per snippet, 1 to 10"),
         ("snippet_chars" = Option<usize>, Query, description = "Longest passage in bytes, 20 to 5000"),
         ("collapse" = Option<bool>, Query, description = "Fold near-duplicates into their best hit (default true)"),
+        ("exact_facets" = Option<bool>, Query, description = "Count entity facets over every match rather than a sample of broad result sets (default false)"),
         ("by" = Option<Interval>, Query, description = "Bucket width of facets.dates"),
     ),
     responses(

@@ -186,6 +186,7 @@ impl Params {
             "fragments",
             "snippet_chars",
             "collapse",
+            "exact_facets",
             "by",
         ]);
         self.only(&allowed)?;
@@ -199,6 +200,7 @@ impl Params {
         req.fragments = self.bounded("fragments", 1, 1, MAX_FRAGMENTS)?;
         req.snippet_chars = self.bounded("snippet_chars", 240, 20, 5_000)?;
         req.collapse = self.flag("collapse", true)?;
+        req.exact_facets = self.flag("exact_facets", false)?;
         req.interval = self.choice::<Interval>("by")?.unwrap_or_default();
         Ok(req)
     }
