@@ -4,6 +4,12 @@ mod cli;
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: tantivy's indexing allocates
+/// and frees many small buffers, and mimalloc hands freed memory back to the
+/// system before the final merge, where glibc kept it (peak memory).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args = cli::Cli::parse();
     std::process::exit(cli::run(args));
