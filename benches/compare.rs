@@ -25,6 +25,10 @@ use newsdex::{index_corpus, IndexOptions, NewsIndex, NoProgress, SearchRequest};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+/// The allocator of the `newsdex` binary, so that figures match it.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Default, Serialize, Deserialize, Clone)]
 struct Run {
     wall: f64,

@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
@@ -34,14 +35,31 @@ use crate::search::FacetCount;
 #[derive(Default)]
 pub struct ColumnCache {
     columns: Mutex<HashMap<(SegmentId, String), StrColumn>>,
-    names: Mutex<HashMap<(SegmentId, u64), String>>,
+    names: Mutex<PerSegment<u64, String>>,
     /// The other way: ordinals of names, looked up when merging segments.
-    ords: Mutex<HashMap<(SegmentId, String), Option<u64>>>,
+    /// Per segment, so that a lookup by `&str` allocates nothing.
+    ords: Mutex<PerSegment<Box<str>, Option<u64>>>,
     ranges: Mutex<HashMap<(SegmentId, String), (u32, u32)>>,
 }
 
-/// Most names remembered; the cache starts over beyond.
+/// A map per segment.
+type PerSegment<K, V> = HashMap<SegmentId, FxHashMap<K, V>>;
+
+/// Most names remembered per segment; the cache starts over beyond.
 const NAMES_MAX: usize = 200_000;
+
+/// The cache of `segment`, emptied when it grew past [`NAMES_MAX`]; caches
+/// of segments merged away are dropped now and then.
+fn bounded<K, V>(m: &mut PerSegment<K, V>, segment: SegmentId) -> &mut FxHashMap<K, V> {
+    if m.len() > 256 {
+        m.clear();
+    }
+    let s = m.entry(segment).or_default();
+    if s.len() > NAMES_MAX {
+        s.clear();
+    }
+    s
+}
 
 impl ColumnCache {
     pub fn str_column(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<Option<StrColumn>> {
@@ -63,16 +81,17 @@ impl ColumnCache {
     }
 
     fn term_ord(&self, segment: SegmentId, reader: &FacetReader, key: &str) -> tantivy::Result<Option<u64>> {
-        let k = (segment, key.to_string());
-        if let Some(o) = self.ords.lock().ok().and_then(|m| m.get(&k).copied()) {
+        let known = self
+            .ords
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&segment).and_then(|s| s.get(key)).copied());
+        if let Some(o) = known {
             return Ok(o);
         }
         let o = reader.facet_dict().term_ord(key.as_bytes())?;
         if let Ok(mut m) = self.ords.lock() {
-            if m.len() > NAMES_MAX {
-                m.clear();
-            }
-            m.insert(k, o);
+            bounded(&mut m, segment).insert(key.into(), o);
         }
         Ok(o)
     }
@@ -277,9 +296,11 @@ pub fn top_k(
     let lo = format!("{}\u{0}", Facet::from_path([root]).encoded_str());
     let hi = format!("{}\u{1}", Facet::from_path([root]).encoded_str());
     let per_segment = if fruits.len() == 1 { k } else { k * CANDIDATES };
-    let mut totals: HashMap<String, u64> = HashMap::new();
+    // Per name: its count so far and the segments (indices into `fruits`)
+    // that count is from.
+    let mut totals: HashMap<String, (u64, Vec<usize>)> = HashMap::new();
     let mut readers = Vec::new();
-    for fruit in fruits {
+    for (fi, fruit) in fruits.iter().enumerate() {
         let reader = columns.facet_reader(searcher.segment_reader(fruit.segment), field)?;
         let dict = reader.facet_dict();
         let ord_at = |key: &str| -> tantivy::Result<usize> {
@@ -323,9 +344,14 @@ pub fn top_k(
         // Names already known, then one sorted pass for the others.
         let mut missing: Vec<(u32, u64)> = Vec::new();
         if let Ok(names) = columns.names.lock() {
+            let names = names.get(&segment_id);
             for &(count, ord) in &best {
-                match names.get(&(segment_id, ord)) {
-                    Some(name) => *totals.entry(name.clone()).or_insert(0) += u64::from(count),
+                match names.and_then(|n| n.get(&ord)) {
+                    Some(name) => {
+                        let t = totals.entry(name.clone()).or_default();
+                        t.0 += u64::from(count);
+                        t.1.push(fi);
+                    }
                     None => missing.push((count, ord)),
                 }
             }
@@ -340,26 +366,31 @@ pub fn top_k(
                 .ok()
                 .and_then(|t| t.strip_prefix(lo.as_str()))
             {
-                *totals.entry(name.to_string()).or_insert(0) += u64::from(missing[i].0);
+                let t = totals.entry(name.to_string()).or_default();
+                t.0 += u64::from(missing[i].0);
+                t.1.push(fi);
                 found.push((missing[i].1, name.to_string()));
             }
             i += 1;
         })?;
         if let Ok(mut names) = columns.names.lock() {
-            if names.len() + found.len() > NAMES_MAX {
-                names.clear();
-            }
-            names.extend(found.into_iter().map(|(ord, name)| ((segment_id, ord), name)));
+            bounded(&mut names, segment_id).extend(found);
         }
         readers.push((fruit, reader));
     }
     // With several segments, a candidate named in one segment may be
-    // counted in another without being among its top: add those counts.
+    // counted in another without being among its top: add those counts
+    // (looked up only where the name was not named already).
     if fruits.len() > 1 {
-        for (name, total) in totals.iter_mut() {
-            *total = 0;
-            let key = format!("{lo}{name}");
-            for (fruit, reader) in &readers {
+        let mut key = String::new();
+        for (name, (total, counted)) in totals.iter_mut() {
+            key.clear();
+            key.push_str(&lo);
+            key.push_str(name);
+            for (fi, (fruit, reader)) in readers.iter().enumerate() {
+                if counted.contains(&fi) {
+                    continue;
+                }
                 let segment_id = searcher.segment_reader(fruit.segment).segment_id();
                 if let Some(ord) = columns.term_ord(segment_id, reader, &key)? {
                     *total += u64::from(fruit.counts.get(ord as usize).copied().unwrap_or(0));
@@ -369,6 +400,7 @@ pub fn top_k(
     }
     let mut out: Vec<FacetCount> = totals
         .into_iter()
+        .map(|(value, (count, _))| (value, count))
         .filter(|(_, c)| *c > 0)
         .map(|(value, count)| FacetCount { value, count })
         .collect();
