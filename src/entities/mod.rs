@@ -136,16 +136,22 @@ fn canonical_counts(names: &[&str], merge_parts: bool) -> Vec<String> {
     // Rank of each name's first mention; a merged name keeps the earliest.
     let mut first: HashMap<&str, usize> = order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
     if merge_parts {
+        // Lower-cased words of each name, split once (not per pair).
+        let words: HashMap<&str, Vec<String>> = order
+            .iter()
+            .map(|&n| (n, n.split_whitespace().map(str::to_lowercase).collect()))
+            .collect();
+        let within = |long: &str, short: &str| contains_words(&words[long], &words[short]);
         for &short in &order {
             let longer: Vec<&str> = order
                 .iter()
                 .copied()
-                .filter(|&long| contains_words(long, short))
+                .filter(|&long| within(long, short))
                 .collect();
             let maximal: Vec<&str> = longer
                 .iter()
                 .copied()
-                .filter(|&l| !longer.iter().any(|&o| contains_words(o, l)))
+                .filter(|&l| !longer.iter().any(|&o| within(o, l)))
                 .collect();
             if let [long] = maximal[..] {
                 let c = counts.remove(short).unwrap_or(0);
@@ -163,12 +169,10 @@ fn canonical_counts(names: &[&str], merge_parts: bool) -> Vec<String> {
     ranked.into_iter().map(|(_, _, n)| n.to_string()).collect()
 }
 
-/// True when `short`'s words appear as a contiguous run of `long`'s words,
-/// compared case-insensitively ("Kim Jong" in "Kim Jong Un").
-fn contains_words(long: &str, short: &str) -> bool {
-    let l: Vec<String> = long.split_whitespace().map(str::to_lowercase).collect();
-    let s: Vec<String> = short.split_whitespace().map(str::to_lowercase).collect();
-    !s.is_empty() && s.len() < l.len() && l.windows(s.len()).any(|w| w == s.as_slice())
+/// True when the words `s` appear as a contiguous run of the longer `l`
+/// (both lower-cased: "kim jong" in "kim jong un").
+fn contains_words(l: &[String], s: &[String]) -> bool {
+    !s.is_empty() && s.len() < l.len() && l.windows(s.len()).any(|w| w == s)
 }
 
 #[cfg(test)]
