@@ -148,8 +148,10 @@ fn zeroed(n: usize) -> Vec<u32> {
 pub struct SegmentCounts {
     segment: u32,
     counts: Vec<u32>,
-    /// Ordinals with a count, so that ranking does not scan all of them
-    /// (sorted once collected).
+    /// Ordinals with a count, in the order first counted, so that ranking
+    /// does not scan all of them. Not sorted: a root's names are filtered by
+    /// their ordinal range, four linear passes that cost less than the sort
+    /// did (it showed in query profiles).
     touched: Vec<u32>,
     /// The counts are estimated from a sample.
     pub sampled: bool,
@@ -253,8 +255,6 @@ impl SegmentCollector for FacetOrdSegment {
                 at += len;
             }
         }
-        // Sorted, each root's names are one slice of it.
-        self.counts.touched.sort_unstable();
         vec![self.counts]
     }
 }
@@ -328,10 +328,10 @@ pub fn top_k(
                 r
             }
         };
-        let from = fruit.touched.partition_point(|&o| o < a);
-        let to = fruit.touched.partition_point(|&o| o < b);
-        let mut best: Vec<(u32, u64)> = fruit.touched[from..to.max(from)]
+        let mut best: Vec<(u32, u64)> = fruit
+            .touched
             .iter()
+            .filter(|&&o| a <= o && o < b)
             .map(|&o| (fruit.counts[o as usize], u64::from(o)))
             .collect();
         // Partial selection: broad queries have many thousands of names.
