@@ -99,7 +99,9 @@ fn reuters21578_index_search_filters_and_stats() {
     assert_eq!(months[0]["count"], march["total"]);
 
     // Every article matches "*": its names are sampled unless asked for
-    // exact counts, which then equal the corpus statistics.
+    // exact counts, which then equal the corpus statistics. A sample of a
+    // few thousand articles keeps the clear leaders (the tail of the list is
+    // flat, so it may reorder from one build to the next).
     let all = newsdex_json(&["search", "*", "--json", "--index", index]);
     assert_eq!(all["facets"]["estimated"], true);
     let exact = newsdex_json(&["search", "*", "--json", "--exact-facets", "--index", index]);
@@ -107,8 +109,13 @@ fn reuters21578_index_search_filters_and_stats() {
     for kind in ["person", "org", "place"] {
         assert_eq!(exact["facets"][kind], stats["top"][kind], "{kind}");
         let names = |v: &Value| each_str(&v["facets"][kind], "value");
-        let shared = names(&all).iter().filter(|n| names(&exact).contains(n)).count();
-        assert!(shared >= 5, "{kind}: {:?} vs {:?}", names(&all), names(&exact));
+        let (sampled, exact) = (names(&all), names(&exact));
+        for leader in &exact[..2] {
+            assert!(
+                sampled[..5].contains(leader),
+                "{kind}: {leader} not in the sampled top 5 {sampled:?}"
+            );
+        }
     }
 }
 
