@@ -57,16 +57,6 @@ fn peak_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn dir_bytes(dir: &Path) -> u64 {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum()
-}
-
 #[derive(Serialize, Deserialize)]
 struct Row {
     /// SQLite rowid: the article's position, so an update finds its row.
@@ -229,7 +219,7 @@ fn main() {
         .status()
         .unwrap();
     assert!(status.success(), "copying the corpus");
-    let text_bytes = dir_bytes(&corpus);
+    let text_bytes = newsdex::dir_size(&corpus);
     let mb = text_bytes as f64 / 1e6;
     let index = work.path().join("index");
     let db = work.path().join("fts5.db");
@@ -264,7 +254,7 @@ fn main() {
     let nx_full = child(&["newsdex-full", corpus.to_str().unwrap(), index.to_str().unwrap()]);
     eprintln!("building SQLite FTS5…");
     let sq_full = child(&["sqlite-full", rows_path.to_str().unwrap(), db.to_str().unwrap()]);
-    let nx_size = dir_bytes(&index);
+    let nx_size = newsdex::dir_size(&index);
     let sq_size = std::fs::metadata(&db).map_or(0, |m| m.len());
     let nx_noop = child(&[
         "newsdex-update",

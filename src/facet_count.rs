@@ -150,8 +150,7 @@ pub struct SegmentCounts {
     counts: Vec<u32>,
     /// Ordinals with a count, in the order first counted, so that ranking
     /// does not scan all of them. Not sorted: a root's names are filtered by
-    /// their ordinal range, four linear passes that cost less than the sort
-    /// did (it showed in query profiles).
+    /// their ordinal range instead (the sort showed in query profiles).
     touched: Vec<u32>,
     /// The counts are estimated from a sample.
     pub sampled: bool,

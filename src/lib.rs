@@ -60,4 +60,4 @@ pub use error::{Error, Result};
 pub use index::{index_exists, NewsIndex};
 pub use indexer::{compact, index_corpus, CompactSummary, IndexOptions, IndexSummary, NoProgress, Progress};
 pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, SortOrder};
-pub use stats::IndexStats;
+pub use stats::{dir_size, IndexStats};

@@ -47,7 +47,8 @@ impl NewsIndex {
     }
 }
 
-fn dir_size(dir: &std::path::Path) -> u64 {
+/// Bytes of the files under `dir` (an index's size on disk).
+pub fn dir_size(dir: &std::path::Path) -> u64 {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(|e| e.ok())
