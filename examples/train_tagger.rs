@@ -4,19 +4,27 @@
 //! cargo run --release --example train_tagger -- ../shared/corpora/conll2003 [OUT] [--test]
 //! ```
 //!
-//! Trains on `eng.train`, prints precision/recall/F1 on `eng.testa` after each
-//! epoch, writes the model to OUT (default `src/entities/ner.bin`), and with
-//! `--test` scores the held-out `eng.testb` once, at the end.
+//! Learns the unlabelled-text features first (a capitalisation prior and word
+//! clusters from the shared Reuters corpora beside `conll2003/`, plus
+//! `eng.train`'s own sentences) and reads the gazetteer in
+//! `examples/data/gazetteer.tsv.gz` (made by `examples/build_gazetteer.py`).
+//! Then trains on `eng.train`, prints precision/recall/F1 on `eng.testa` after
+//! each epoch, writes the model to OUT (default `src/entities/ner.bin`), and
+//! with `--test` scores the held-out `eng.testb` once, at the end. Every step
+//! is seeded: the same inputs give the same model, byte for byte.
 
 use std::io::Read;
 
+use newsdex::entities::clusters::{word_clusters, ClusterParams};
 use newsdex::entities::perceptron::{
-    capitalisation_table, evaluate, read_conll, Perceptron, Scores, Sentence,
+    capitalisation_table, evaluate, read_conll, read_gazetteer, Lexicon, Perceptron, Scores, Sentence,
 };
+use newsdex::entities::tokenize;
 
 const EPOCHS: usize = 10;
 const SEED: u64 = 2003;
 const TYPES: [&str; 3] = ["PER", "ORG", "LOC"];
+const GAZETTEER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/gazetteer.tsv.gz");
 
 fn report(name: &str, model: &Perceptron, data: &[Sentence]) {
     let gold: Vec<Vec<usize>> = data.iter().map(|s| s.tags.clone()).collect();
@@ -29,6 +37,14 @@ fn report(name: &str, model: &Perceptron, data: &[Sentence]) {
         print!(" {t} P {p:.3} R {r:.3} F1 {f:.3};");
     }
     println!();
+}
+
+fn gunzip(path: &str) -> String {
+    let mut s = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .read_to_string(&mut s)
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    s
 }
 
 fn main() {
@@ -50,18 +66,11 @@ fn main() {
         )
     };
     let (train, dev) = (read("eng.train"), read("eng.testa"));
-    // Unlabelled news text for the capitalisation prior: the shared Reuters
-    // corpora beside CoNLL (none of it is CoNLL's test text).
+    // Unlabelled news text: the shared Reuters corpora beside CoNLL (none
+    // of it is CoNLL's test text).
     let mut texts = Vec::new();
     for corpus in ["reuters_news_2006_2013", "reuters21578"] {
-        let path = format!("{dir}/../{corpus}/articles.jsonl.gz");
-        let mut s = String::new();
-        flate2::read::MultiGzDecoder::new(
-            std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        )
-        .read_to_string(&mut s)
-        .unwrap();
-        for line in s.lines() {
+        for line in gunzip(&format!("{dir}/../{corpus}/articles.jsonl.gz")).lines() {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
                 texts.push(v["body"].as_str().unwrap_or("").to_string());
             }
@@ -73,8 +82,34 @@ fn main() {
         caps.len(),
         texts.len()
     );
+    // Clusters from the same articles plus the training sentences,
+    // tokenised as the tagger tokenises articles.
     let t = std::time::Instant::now();
-    let model = Perceptron::train(&train, caps, EPOCHS, SEED, |epoch, m| {
+    let mut sentences: Vec<Vec<&str>> = texts
+        .iter()
+        .flat_map(|text| {
+            tokenize(text)
+                .into_iter()
+                .map(move |s| s.iter().map(|&(a, b)| &text[a..b]).collect())
+        })
+        .collect();
+    sentences.extend(train.iter().map(|s| s.words.iter().map(String::as_str).collect()));
+    let tokens: usize = sentences.iter().map(Vec::len).sum();
+    let clusters = word_clusters(&sentences, &ClusterParams::default());
+    println!(
+        "clusters: {} words from {tokens} tokens in {:.1} s",
+        clusters.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let gazetteer = read_gazetteer(&gunzip(GAZETTEER)).unwrap_or_else(|e| panic!("{GAZETTEER}: {e}"));
+    println!("gazetteer: {} names", gazetteer.len());
+    let lex = Lexicon {
+        caps,
+        clusters,
+        gazetteer,
+    };
+    let t = std::time::Instant::now();
+    let model = Perceptron::train(&train, lex, EPOCHS, SEED, |epoch, m| {
         report(&format!("epoch {} testa", epoch + 1), m, &dev)
     });
     println!(

@@ -4,6 +4,7 @@
 //! without touching the indexer; whatever the tagger, mentions are folded into
 //! canonical names per article by [`Entities::from_mentions`].
 
+pub mod clusters;
 pub mod perceptron;
 mod rules;
 mod tagger;

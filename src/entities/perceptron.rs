@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use nohash_hasher::IntMap;
+
+use super::clusters::Cluster;
 use rustc_hash::FxHashMap;
 use std::io::{Read, Write};
 
@@ -170,55 +172,263 @@ struct Prepared<'a> {
     shapes: Vec<Cow<'a, str>>,
     /// The sentence is written in capitals (a wire headline).
     shouted: bool,
-    /// Per token: how the same word is written elsewhere in the document
-    /// (empty until [`Prepared::fill`] looks it up).
-    doc: Vec<&'static [u8]>,
-    /// Per token: capitalisation bucket from unlabelled text (b"-" unknown,
-    /// 0 until [`Prepared::fill`] looks it up).
+    /// Per token: the word's shape and facts have been looked up (by
+    /// [`Prepared::look_up`]); `shapes` and the two fields below hold them.
+    looked: Vec<bool>,
+    /// Per token: capitalisation bucket from unlabelled text (b"-" unknown).
     caps: Vec<[u8; 1]>,
+    /// Per token: fine and coarse word cluster as bytes (b"--" unknown).
+    clusters: Vec<[[u8; 2]; 2]>,
+    /// Per token: how the same word is written elsewhere in the document,
+    /// and its number there (for [`History`]); set by [`Prepared::fill`].
+    doc: Vec<(&'static [u8], u32)>,
+    /// Per token: what the document's history says of the word (set by
+    /// [`Prepared::fill`]).
+    hist: Vec<[u8; 1]>,
+    /// Per token and gazetteer list: its place in the longest listed name
+    /// covering it (0 none, 1 begin, 2 inside, 3 last, 4 unit).
+    gaz: Vec<[u8; GAZ_LISTS.len()]>,
 }
 
-impl Prepared<'_> {
-    /// Looks up what scoring token `i` reads: its document case and the
-    /// capitalisation priors of it and its neighbours. Lazy because most
-    /// tokens are plain lower-case words that are never scored, and these
-    /// are hash lookups.
-    fn fill(&mut self, i: usize, doc: &DocCase, caps: &FxHashMap<String, u8>) {
-        if self.doc[i].is_empty() {
-            self.doc[i] = doc.of(&self.lower[i]);
-        }
+impl<'a> Prepared<'a> {
+    /// Looks up token `j`'s shape and facts: one probe of the word table
+    /// (two when the word as written is not in it).
+    fn look_up<W: AsRef<str>>(&mut self, words: &'a [W], j: usize, table: &WordTable) -> WordInfo {
+        let info = table.get(words[j].as_ref(), &self.lower[j]);
+        self.shapes[j] = shape(words[j].as_ref());
+        self.looked[j] = true;
+        self.caps[j] = [info.cap];
+        self.clusters[j] = info.cluster;
+        info
+    }
+
+    /// Looks up what scoring token `i` reads: the facts of it and its
+    /// neighbours, and its history. Lazy because most tokens are plain
+    /// lower-case words that are never scored, and these are hash lookups.
+    fn fill<W: AsRef<str>>(
+        &mut self,
+        words: &'a [W],
+        i: usize,
+        doc: &DocCase,
+        hist: &History,
+        table: &WordTable,
+    ) {
         for j in i.saturating_sub(1)..(i + 2).min(self.lower.len()) {
-            if self.caps[j][0] == 0 {
-                self.caps[j] = [caps.get(&*self.lower[j]).map_or(b'-', |b| b'0' + b)];
+            if !self.looked[j] {
+                self.look_up(words, j, table);
             }
+        }
+        self.doc[i] = doc.of(&self.lower[i]);
+        self.hist[i] = hist.of(self.doc[i].1);
+    }
+
+    /// Marks the sentence's gazetteer matches: runs starting with a
+    /// capital, longest first.
+    fn gazetteer<W: AsRef<str>>(&mut self, words: &'a [W], table: &WordTable) {
+        if !table.has_gazetteer {
+            return;
+        }
+        let mut key = String::new();
+        for i in 0..words.len() {
+            if !starts_upper(words[i].as_ref()) {
+                continue;
+            }
+            let info = self.look_up(words, i, table);
+            self.mark(i, 1, info.gaz);
+            if !info.gaz_prefix {
+                continue;
+            }
+            key.clear();
+            key.push_str(&self.lower[i]);
+            for len in 2..=GAZ_WORDS.min(words.len() - i) {
+                key.push(' ');
+                key.push_str(&self.lower[i + len - 1]);
+                if let Some(&mask) = table.multi.get(key.as_str()) {
+                    self.mark(i, len, mask);
+                }
+            }
+        }
+    }
+
+    /// Marks tokens `i..i + len` as a name on the lists of `mask`.
+    fn mark(&mut self, i: usize, len: usize, mask: u8) {
+        for b in (0..GAZ_LISTS.len()).filter(|b| mask & (1 << b) != 0) {
+            for j in i..i + len {
+                let part = match (j == i, j + 1 == i + len) {
+                    (true, true) => 4,
+                    (true, false) => 1,
+                    (false, true) => 3,
+                    _ => 2,
+                };
+                // Longer names are marked later from the same start and
+                // win; an earlier start's match stays.
+                if self.gaz[j][b] == 0 || j == i {
+                    self.gaz[j][b] = part;
+                }
+            }
+        }
+    }
+}
+
+const CL_NONE: [[u8; 2]; 2] = [*b"--", *b"--"];
+
+/// What the model knows of words from unlabelled text.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    /// How often each word is capitalised inside sentences, in buckets 0
+    /// (never) to 4 (always): a prior for names.
+    pub caps: FxHashMap<String, u8>,
+    /// Word clusters (fine, coarse), by the word as written.
+    pub clusters: FxHashMap<String, Cluster>,
+    /// Gazetteer: lower-cased names of up to [`GAZ_WORDS`] tokens, each
+    /// with a bit per list it is on (see [`GAZ_LISTS`]).
+    pub gazetteer: FxHashMap<String, u8>,
+}
+
+/// The gazetteer's lists, in bit order: major places, other places, first
+/// names, surnames (see `examples/build_gazetteer.py`).
+pub const GAZ_LISTS: [&str; 4] = ["LOC1", "LOC2", "FIRST", "LAST"];
+/// Longest gazetteer name, in tokens.
+pub const GAZ_WORDS: usize = 4;
+
+/// Reads a gazetteer of `LIST<TAB>Name` lines into lower-cased token
+/// sequences (split as the tagger splits text) with a bit per list.
+/// Errors name the line that is not of that form.
+pub fn read_gazetteer(tsv: &str) -> Result<FxHashMap<String, u8>, String> {
+    let mut out: FxHashMap<String, u8> = FxHashMap::default();
+    for (n, line) in tsv.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let list = line
+            .split_once('\t')
+            .and_then(|(list, name)| Some((GAZ_LISTS.iter().position(|l| *l == list)?, name)));
+        let Some((bit, name)) = list else {
+            return Err(format!(
+                "line {}: expected one of {GAZ_LISTS:?}, a tab and a name",
+                n + 1
+            ));
+        };
+        let key: Vec<String> = super::tokenize(name)
+            .concat()
+            .iter()
+            .map(|&(a, b)| name[a..b].to_lowercase())
+            .collect();
+        if !key.is_empty() && key.len() <= GAZ_WORDS {
+            *out.entry(key.join(" ")).or_default() |= 1 << bit;
+        }
+    }
+    Ok(out)
+}
+
+/// The facts of one word, as the tagger reads them.
+#[derive(Clone, Copy)]
+struct WordInfo {
+    /// Capitalisation bucket as a digit, or b'-'.
+    cap: u8,
+    cluster: [[u8; 2]; 2],
+    /// Lists the word is a one-word name on.
+    gaz: u8,
+    /// Some longer listed name starts with this word.
+    gaz_prefix: bool,
+}
+
+const UNKNOWN: WordInfo = WordInfo {
+    cap: b'-',
+    cluster: CL_NONE,
+    gaz: 0,
+    gaz_prefix: false,
+};
+
+/// The [`Lexicon`] compiled for tagging: every fact of a word in one probe.
+/// Keys are the cluster table's words as written and every lower-cased
+/// word any table knows; a word as written that is missing is looked up
+/// lower-cased, which gives the same facts as asking each table.
+#[derive(Default)]
+struct WordTable {
+    words: FxHashMap<String, WordInfo>,
+    /// Gazetteer names of two or more tokens.
+    multi: FxHashMap<String, u8>,
+    has_gazetteer: bool,
+}
+
+impl WordTable {
+    fn new(lex: &Lexicon) -> WordTable {
+        let mut prefixes: FxHashMap<&str, ()> = FxHashMap::default();
+        let mut multi = FxHashMap::default();
+        for (name, &mask) in &lex.gazetteer {
+            if let Some((first, _)) = name.split_once(' ') {
+                prefixes.insert(first, ());
+                multi.insert(name.clone(), mask);
+            }
+        }
+        let info = |raw: &str, lower: &str| WordInfo {
+            cap: lex.caps.get(lower).map_or(b'-', |b| b'0' + b),
+            cluster: match lex.clusters.get(raw).or_else(|| lex.clusters.get(lower)) {
+                Some((f, c)) => [f.to_le_bytes(), c.to_le_bytes()],
+                None => CL_NONE,
+            },
+            gaz: lex.gazetteer.get(lower).copied().unwrap_or(0),
+            gaz_prefix: prefixes.contains_key(lower),
+        };
+        let mut words = FxHashMap::default();
+        let lowers = lex
+            .caps
+            .keys()
+            .map(|w| w.to_lowercase())
+            .chain(lex.clusters.keys().map(|w| w.to_lowercase()))
+            .chain(lex.gazetteer.keys().filter(|n| !n.contains(' ')).cloned())
+            .chain(prefixes.keys().map(|w| w.to_string()));
+        for lower in lowers {
+            let i = info(&lower, &lower);
+            words.insert(lower, i);
+        }
+        for raw in lex.clusters.keys() {
+            words.insert(raw.clone(), info(raw, &raw.to_lowercase()));
+        }
+        WordTable {
+            words,
+            multi,
+            has_gazetteer: !lex.gazetteer.is_empty(),
+        }
+    }
+
+    fn get(&self, raw: &str, lower: &str) -> WordInfo {
+        match self.words.get(raw) {
+            Some(i) => *i,
+            None if raw != lower => self.words.get(lower).copied().unwrap_or(UNKNOWN),
+            None => UNKNOWN,
         }
     }
 }
 
 /// What the rest of a document says about a word's case: capitalised
 /// inside a sentence elsewhere (a name), lower-case elsewhere (a common
-/// word), both, or neither.
+/// word), both, or neither. Each word also gets a number, under which
+/// [`History`] keeps what the tagger made of it.
 #[derive(Default)]
 pub struct DocCase<'a> {
     /// Keyed by the lower-cased word, borrowed from the text when it is
     /// already lower case (most words), so building this rarely allocates.
-    seen: FxHashMap<Cow<'a, str>, (bool, bool)>,
+    /// Values: (capitalised inside a sentence, lower case, number).
+    seen: FxHashMap<Cow<'a, str>, (bool, bool, u32)>,
 }
 
 impl<'a> DocCase<'a> {
     /// Collects case evidence from a document's sentences.
     pub fn new<W: AsRef<str> + 'a, S: AsRef<[W]> + 'a>(sentences: &'a [S]) -> DocCase<'a> {
-        let mut seen: FxHashMap<Cow<'a, str>, (bool, bool)> = FxHashMap::default();
+        let mut seen: FxHashMap<Cow<'a, str>, (bool, bool, u32)> = FxHashMap::default();
         for s in sentences {
             let s = s.as_ref();
             let shouted = is_shouted(s);
             for (i, w) in s.iter().enumerate() {
                 let w = w.as_ref();
-                if shouted || !w.chars().next().is_some_and(char::is_alphabetic) {
+                if !w.chars().next().is_some_and(char::is_alphabetic) {
                     continue;
                 }
-                let l = lowered(w);
-                let e = seen.entry(l).or_default();
+                let n = seen.len() as u32;
+                let e = seen.entry(lowered(w)).or_insert((false, false, n));
+                // A headline in capitals says nothing about case.
+                if shouted {
+                    continue;
+                }
                 if w.chars().next().is_some_and(char::is_lowercase) {
                     e.1 = true;
                 } else if i > 0 {
@@ -229,23 +439,65 @@ impl<'a> DocCase<'a> {
         DocCase { seen }
     }
 
-    fn of(&self, lower: &str) -> &'static [u8] {
+    fn of(&self, lower: &str) -> (&'static [u8], u32) {
         match self.seen.get(lower) {
-            Some((true, true)) => b"both",
-            Some((true, false)) => b"cap",
-            Some((false, true)) => b"low",
-            _ => b"none",
+            Some(&(true, true, n)) => (b"both", n),
+            Some(&(true, false, n)) => (b"cap", n),
+            Some(&(false, true, n)) => (b"low", n),
+            Some(&(false, false, n)) => (b"none", n),
+            None => (b"none", u32::MAX),
         }
     }
+}
+
+/// The types the tagger has given a word so far in a document ("extended
+/// prediction history", Ratinov & Roth 2009): a name tagged ORG in the
+/// first paragraph is likely ORG again in the tenth, where its context
+/// alone says less.
+struct History {
+    /// Per word number of the document's [`DocCase`]: how often it was
+    /// tagged O, PER, ORG, LOC, MISC.
+    counts: Vec<[u16; 5]>,
+}
+
+impl History {
+    fn new(doc: &DocCase) -> History {
+        History {
+            counts: vec![[0; 5]; doc.seen.len()],
+        }
+    }
+
+    /// The type most often given to word `n` so far (b"n" if never).
+    fn of(&self, n: u32) -> [u8; 1] {
+        match self.counts.get(n as usize) {
+            Some(c) if c.iter().any(|&k| k > 0) => {
+                let best = (0..5).max_by_key(|&t| (c[t], std::cmp::Reverse(t))).unwrap_or(0);
+                [b'0' + best as u8]
+            }
+            _ => *b"n",
+        }
+    }
+
+    /// Records tag `t` for word `n`, a token that could start a name.
+    fn record(&mut self, n: u32, t: usize) {
+        let ty = if t == 0 { 0 } else { t.div_ceil(2) };
+        if let Some(c) = self.counts.get_mut(n as usize) {
+            c[ty] = c[ty].saturating_add(1);
+        }
+    }
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
 }
 
 fn is_plain_lowercase(w: &str) -> bool {
     w.chars().all(|c| c.is_lowercase()) && !w.is_empty()
 }
 
-/// A lower-case word or bare punctuation: neither starts a name.
+/// A lower-case word, a number or bare punctuation: none starts a name.
 fn is_plain(w: &str) -> bool {
-    is_plain_lowercase(w) || w.chars().all(|c| c.is_ascii_punctuation())
+    is_plain_lowercase(w) || w.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
 }
 
 fn is_shouted<W: AsRef<str>>(words: &[W]) -> bool {
@@ -267,9 +519,13 @@ fn is_shouted<W: AsRef<str>>(words: &[W]) -> bool {
 /// per token by [`Prepared::fill`].
 fn prepare<'a, W: AsRef<str>>(words: &'a [W]) -> Prepared<'a> {
     Prepared {
-        caps: vec![[0]; words.len()],
-        doc: vec![b""; words.len()],
-        shapes: words.iter().map(|w| shape(w.as_ref())).collect(),
+        looked: vec![false; words.len()],
+        caps: vec![*b"-"; words.len()],
+        clusters: vec![CL_NONE; words.len()],
+        hist: vec![*b"n"; words.len()],
+        gaz: vec![[0; GAZ_LISTS.len()]; words.len()],
+        doc: vec![(b"none", u32::MAX); words.len()],
+        shapes: vec![Cow::Borrowed(""); words.len()],
         shouted: is_shouted(words),
         lower: words.iter().map(|w| lowered(w.as_ref())).collect(),
     }
@@ -277,7 +533,7 @@ fn prepare<'a, W: AsRef<str>>(words: &'a [W]) -> Prepared<'a> {
 
 /// Features of the word alone (its form, shape, affixes, case prior):
 /// the same wherever it occurs, so their summed scores can be cached.
-fn word_features(raw: &str, lower: &str, shape: &[u8], cap: &[u8], out: &mut Vec<u64>) {
+fn word_features(raw: &str, lower: &str, shape: &[u8], cap: &[u8], cl: &[[u8; 2]; 2], out: &mut Vec<u64>) {
     let lw = lower.as_bytes();
     out.push(fhash(&[b"bias"]));
     out.push(fhash(&[b"w", lw]));
@@ -295,6 +551,9 @@ fn word_features(raw: &str, lower: &str, shape: &[u8], cap: &[u8], out: &mut Vec
         }
     }
     out.push(fhash(&[b"capr", cap, shape]));
+    out.push(fhash(&[b"clf", &cl[0]]));
+    out.push(fhash(&[b"clc", &cl[1]]));
+    out.push(fhash(&[b"clcs", &cl[1], shape]));
 }
 
 /// All features of token `i` given the two previous tags.
@@ -312,6 +571,7 @@ fn features<W: AsRef<str>>(
         &p.lower[i],
         p.shapes[i].as_bytes(),
         &p.caps[i],
+        &p.clusters[i],
         out,
     );
     context_features(words, p, i, prev, prev2, out);
@@ -363,8 +623,8 @@ fn context_features<W: AsRef<str>>(
     out.push(fhash(&[b"t-1s", &pt, shp(i_)]));
     let sh: &[u8] = if p.shouted { b"1" } else { b"0" };
     out.push(fhash(&[b"shout", sh, lw]));
-    out.push(fhash(&[b"doc", p.doc[i], shp(i_)]));
-    out.push(fhash(&[b"doc-w", p.doc[i], if i == 0 { b"1" } else { b"0" }]));
+    out.push(fhash(&[b"doc", p.doc[i].0, shp(i_)]));
+    out.push(fhash(&[b"doc-w", p.doc[i].0, if i == 0 { b"1" } else { b"0" }]));
     let cap_at = |j: isize| -> &[u8] {
         if j < 0 || j as usize >= words.len() {
             b"_"
@@ -374,6 +634,25 @@ fn context_features<W: AsRef<str>>(
     };
     out.push(fhash(&[b"capr-1", cap_at(i_ - 1), cap_at(i_)]));
     out.push(fhash(&[b"capr+1", cap_at(i_), cap_at(i_ + 1)]));
+    let cl_at = |j: isize, g: usize| -> &[u8] {
+        if j < 0 || j as usize >= words.len() {
+            b"_"
+        } else {
+            &p.clusters[j as usize][g]
+        }
+    };
+    for (b, &part) in p.gaz[i].iter().enumerate() {
+        if part != 0 {
+            out.push(fhash(&[b"gz", &[b as u8, part]]));
+            out.push(fhash(&[b"gzs", &[b as u8, part], shp(i_)]));
+        }
+    }
+    out.push(fhash(&[b"hist", &p.hist[i]]));
+    out.push(fhash(&[b"hist-s", &p.hist[i], shp(i_)]));
+    out.push(fhash(&[b"clf-1", cl_at(i_ - 1, 0)]));
+    out.push(fhash(&[b"clf+1", cl_at(i_ + 1, 0)]));
+    out.push(fhash(&[b"clc-1c", cl_at(i_ - 1, 1), cl_at(i_, 1)]));
+    out.push(fhash(&[b"clcc+1", cl_at(i_, 1), cl_at(i_ + 1, 1)]));
 }
 
 /// The trained model.
@@ -381,9 +660,9 @@ fn context_features<W: AsRef<str>>(
 pub struct Perceptron {
     /// Keys are already hashes: no need to hash them again.
     weights: IntMap<u64, [f32; N]>,
-    /// How often each word is capitalised inside sentences of unlabelled
-    /// news text, in buckets 0 (never) to 4 (always): a prior for names.
-    caps: FxHashMap<String, u8>,
+    lex: Lexicon,
+    /// `lex` compiled for lookups.
+    table: WordTable,
     /// Identifies this model's entries in the per-thread score cache.
     id: u64,
 }
@@ -477,9 +756,10 @@ impl Perceptron {
     /// Tags each sentence of one document.
     pub fn tag_document<W: AsRef<str>, S: AsRef<[W]>>(&self, sentences: &[S]) -> Vec<Vec<usize>> {
         let doc = DocCase::new(sentences);
+        let mut hist = History::new(&doc);
         sentences
             .iter()
-            .map(|s| self.tag_with(s.as_ref(), &doc))
+            .map(|s| self.tag_with(s.as_ref(), &doc, &mut hist))
             .collect()
     }
 
@@ -496,16 +776,18 @@ impl Perceptron {
 
     /// Tags a sentence on its own.
     pub fn tag<W: AsRef<str>>(&self, words: &[W]) -> Vec<usize> {
-        self.tag_with(words, &DocCase::new(&[words]))
+        let sentences = [words];
+        let doc = DocCase::new(&sentences);
+        self.tag_with(words, &doc, &mut History::new(&doc))
     }
 
-    fn tag_with<W: AsRef<str>>(&self, words: &[W], doc: &DocCase) -> Vec<usize> {
+    fn tag_with<W: AsRef<str>>(&self, words: &[W], doc: &DocCase, hist: &mut History) -> Vec<usize> {
         WORD_SCORES.with_borrow_mut(|(id, cache)| {
             if *id != self.id || cache.len() > WORD_CACHE_MAX {
                 cache.clear();
                 *id = self.id;
             }
-            self.tag_cached(words, doc, cache)
+            self.tag_cached(words, doc, hist, cache)
         })
     }
 
@@ -513,9 +795,11 @@ impl Perceptron {
         &self,
         words: &[W],
         doc: &DocCase,
+        hist: &mut History,
         cache: &mut FxHashMap<String, [f32; N]>,
     ) -> Vec<usize> {
         let mut p = prepare(words);
+        p.gazetteer(words, &self.table);
         let mut feats = Vec::with_capacity(40);
         let mut out = Vec::with_capacity(words.len());
         let (mut prev, mut prev2) = (START, START);
@@ -527,12 +811,19 @@ impl Perceptron {
                 0
             } else {
                 let raw = words[i].as_ref();
-                p.fill(i, doc, &self.caps);
+                p.fill(words, i, doc, hist, &self.table);
                 let base = match cache.get(raw) {
                     Some(s) => *s,
                     None => {
                         feats.clear();
-                        word_features(raw, &p.lower[i], p.shapes[i].as_bytes(), &p.caps[i], &mut feats);
+                        word_features(
+                            raw,
+                            &p.lower[i],
+                            p.shapes[i].as_bytes(),
+                            &p.caps[i],
+                            &p.clusters[i],
+                            &mut feats,
+                        );
                         let s = self.scores(&feats);
                         cache.insert(raw.to_string(), s);
                         s
@@ -540,7 +831,11 @@ impl Perceptron {
                 };
                 feats.clear();
                 context_features(words, &p, i, prev, prev2, &mut feats);
-                best_allowed(&self.add_scores(base, &feats), prev)
+                let t = best_allowed(&self.add_scores(base, &feats), prev);
+                if starts_upper(raw) {
+                    hist.record(p.doc[i].1, t);
+                }
+                t
             };
             out.push(t);
             prev2 = prev;
@@ -553,28 +848,34 @@ impl Perceptron {
     /// `seed`: the same inputs give the same model.
     pub fn train(
         data: &[Sentence],
-        caps: FxHashMap<String, u8>,
+        lex: Lexicon,
         epochs: usize,
         seed: u64,
         mut on_epoch: impl FnMut(usize, &Perceptron),
     ) -> Perceptron {
         let mut model = Perceptron {
-            caps,
+            table: WordTable::new(&lex),
+            lex,
             ..Perceptron::default()
         };
         // Averaging: totals of weight*time, and the time of last change.
         let mut totals: IntMap<u64, [f64; N]> = IntMap::default();
         let mut stamps: IntMap<u64, [u64; N]> = IntMap::default();
         let mut time: u64 = 0;
-        let mut order: Vec<usize> = (0..data.len()).collect();
+        // Documents are shuffled, but each is read in order, as the tagger
+        // reads articles: its case evidence and prediction history are
+        // per document.
+        let docs: Vec<&[Sentence]> = data.chunk_by(|a, b| a.doc == b.doc).collect();
+        let words: Vec<Vec<&[String]>> = docs
+            .iter()
+            .map(|d| d.iter().map(|s| s.words.as_slice()).collect())
+            .collect();
+        let cases: Vec<DocCase> = words.iter().map(|w| DocCase::new(w)).collect();
+        let mut order: Vec<usize> = (0..docs.len()).collect();
         let mut rng = seed | 1;
         let mut feats = Vec::with_capacity(48);
-        // Case evidence per document, as the tagger will see it.
-        let mut by_doc: HashMap<usize, Vec<&[String]>> = HashMap::new();
-        for s in data {
-            by_doc.entry(s.doc).or_default().push(&s.words);
-        }
-        let cases: HashMap<usize, DocCase> = by_doc.iter().map(|(d, ss)| (*d, DocCase::new(ss))).collect();
+        let mut hist_doc = usize::MAX;
+        let mut hist = History { counts: Vec::new() };
         for epoch in 0..epochs {
             for k in (1..order.len()).rev() {
                 rng ^= rng << 13;
@@ -582,13 +883,18 @@ impl Perceptron {
                 rng ^= rng << 17;
                 order.swap(k, (rng % (k as u64 + 1)) as usize);
             }
-            for &si in &order {
-                let s = &data[si];
+            for s in order.iter().flat_map(|&d| docs[d].iter().map(move |s| (d, s))) {
+                let (d, s) = s;
+                if s.doc != hist_doc {
+                    hist = History::new(&cases[d]);
+                    hist_doc = s.doc;
+                }
                 let mut p = prepare(&s.words);
+                p.gazetteer(&s.words, &model.table);
                 let (mut prev, mut prev2) = (START, START);
                 for i in 0..s.words.len() {
                     time += 1;
-                    p.fill(i, &cases[&s.doc], &model.caps);
+                    p.fill(&s.words, i, &cases[d], &hist, &model.table);
                     features(&s.words, &p, i, prev, prev2, &mut feats);
                     let guess = model.best(&feats, prev);
                     let gold = s.tags[i];
@@ -603,6 +909,9 @@ impl Perceptron {
                                 w[t] += delta;
                             }
                         }
+                    }
+                    if starts_upper(&s.words[i]) {
+                        hist.record(p.doc[i].1, guess);
                     }
                     prev2 = prev;
                     prev = guess;
@@ -631,7 +940,8 @@ impl Perceptron {
         }
         Perceptron {
             weights,
-            caps: self.caps.clone(),
+            lex: self.lex.clone(),
+            table: WordTable::new(&self.lex),
             id: next_model_id(),
         }
     }
@@ -662,7 +972,7 @@ impl Perceptron {
             .collect();
         keys.sort();
         let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::best());
-        gz.write_all(b"NDXP1")?;
+        gz.write_all(MAGIC)?;
         gz.write_all(&scale.to_le_bytes())?;
         gz.write_all(&(keys.len() as u64).to_le_bytes())?;
         let mut last = 0u64;
@@ -674,14 +984,22 @@ impl Perceptron {
                 gz.write_all(&((v / scale).round() as i16).to_le_bytes())?;
             }
         }
-        let mut caps: Vec<(&String, &u8)> = self.caps.iter().filter(|(w, _)| w.len() < 256).collect();
-        caps.sort();
-        gz.write_all(&(caps.len() as u64).to_le_bytes())?;
-        for (w, b) in caps {
-            gz.write_all(&[w.len() as u8])?;
-            gz.write_all(w.as_bytes())?;
-            gz.write_all(&[*b])?;
-        }
+        // Word tables: length-prefixed word, then its value bytes.
+        let mut caps: Vec<(&String, [u8; 1])> = self.lex.caps.iter().map(|(w, b)| (w, [*b])).collect();
+        let mut clusters: Vec<(&String, [u8; 4])> = self
+            .lex
+            .clusters
+            .iter()
+            .map(|(w, (f, c))| {
+                let (f, c) = (f.to_le_bytes(), c.to_le_bytes());
+                (w, [f[0], f[1], c[0], c[1]])
+            })
+            .collect();
+        let mut gazetteer: Vec<(&String, [u8; 1])> =
+            self.lex.gazetteer.iter().map(|(w, b)| (w, [*b])).collect();
+        write_table(&mut gz, &mut caps)?;
+        write_table(&mut gz, &mut clusters)?;
+        write_table(&mut gz, &mut gazetteer)?;
         gz.finish()?;
         Ok(())
     }
@@ -692,7 +1010,7 @@ impl Perceptron {
         let mut gz = flate2::read::GzDecoder::new(input);
         let mut buf = Vec::new();
         gz.read_to_end(&mut buf)?;
-        if buf.len() < 17 || &buf[..5] != b"NDXP1" {
+        if buf.len() < 17 || &buf[..5] != MAGIC {
             return Err(bad("not a newsdex tagger model"));
         }
         let scale = f32::from_le_bytes(buf[5..9].try_into().expect("4 bytes"));
@@ -713,26 +1031,76 @@ impl Perceptron {
             }
             weights.insert(key, w);
         }
-        let m = u64::from_le_bytes(buf[end..end + 8].try_into().expect("8 bytes")) as usize;
-        let mut caps = FxHashMap::with_capacity_and_hasher(m, Default::default());
-        let mut at = end + 8;
-        for _ in 0..m {
-            let len = *buf.get(at).ok_or_else(|| bad("truncated tagger model"))? as usize;
-            let word = buf
-                .get(at + 1..at + 1 + len)
-                .ok_or_else(|| bad("truncated tagger model"))?;
-            let b = *buf
-                .get(at + 1 + len)
-                .ok_or_else(|| bad("truncated tagger model"))?;
-            caps.insert(String::from_utf8_lossy(word).into_owned(), b);
-            at += len + 2;
-        }
+        let mut at = end;
+        let caps = read_table::<1>(&buf, &mut at)?
+            .into_iter()
+            .map(|(w, b)| (w, b[0]))
+            .collect();
+        let clusters = read_table::<4>(&buf, &mut at)?
+            .into_iter()
+            .map(|(w, b)| {
+                (
+                    w,
+                    (u16::from_le_bytes([b[0], b[1]]), u16::from_le_bytes([b[2], b[3]])),
+                )
+            })
+            .collect();
+        let gazetteer = read_table::<1>(&buf, &mut at)?
+            .into_iter()
+            .map(|(w, b)| (w, b[0]))
+            .collect();
+        let lex = Lexicon {
+            caps,
+            clusters,
+            gazetteer,
+        };
         Ok(Perceptron {
             weights,
-            caps,
+            table: WordTable::new(&lex),
+            lex,
             id: next_model_id(),
         })
     }
+}
+
+/// Model file signature and version.
+const MAGIC: &[u8; 5] = b"NDXP2";
+
+/// Writes a word table sorted by word (words of 256 bytes or more, which
+/// are not words, are left out).
+fn write_table<const K: usize>(
+    out: &mut impl Write,
+    rows: &mut Vec<(&String, [u8; K])>,
+) -> std::io::Result<()> {
+    rows.retain(|(w, _)| w.len() < 256);
+    rows.sort();
+    out.write_all(&(rows.len() as u64).to_le_bytes())?;
+    for (w, v) in rows.iter() {
+        out.write_all(&[w.len() as u8])?;
+        out.write_all(w.as_bytes())?;
+        out.write_all(v)?;
+    }
+    Ok(())
+}
+
+/// Reads a table written by [`write_table`] from `buf` at `at`.
+fn read_table<const K: usize>(buf: &[u8], at: &mut usize) -> std::io::Result<Vec<(String, [u8; K])>> {
+    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "truncated tagger model");
+    let n = buf.get(*at..*at + 8).ok_or_else(bad)?;
+    let n = u64::from_le_bytes(n.try_into().expect("8 bytes")) as usize;
+    *at += 8;
+    let mut out = Vec::with_capacity(n.min(buf.len()));
+    for _ in 0..n {
+        let len = *buf.get(*at).ok_or_else(bad)? as usize;
+        let word = buf.get(*at + 1..*at + 1 + len).ok_or_else(bad)?;
+        let v = buf.get(*at + 1 + len..*at + 1 + len + K).ok_or_else(bad)?;
+        out.push((
+            String::from_utf8_lossy(word).into_owned(),
+            v.try_into().expect("K bytes"),
+        ));
+        *at += 1 + len + K;
+    }
+    Ok(out)
 }
 
 /// Entity-level scores (conlleval method: exact span and type).
@@ -835,8 +1203,15 @@ mod tests {
                 )));
             }
         }
-        let caps = capitalisation_table(["The man Taylor said that Taylor left"].into_iter());
-        let model = Perceptron::train(&data, caps, 5, 7, |_, _| {});
+        let lex = Lexicon {
+            caps: capitalisation_table(["The man Taylor said that Taylor left"].into_iter()),
+            clusters: [("Taylor", (3, 1)), ("Paris", (5, 2))]
+                .into_iter()
+                .map(|(w, c)| (w.to_string(), c))
+                .collect(),
+            gazetteer: [("paris".to_string(), 1)].into_iter().collect(),
+        };
+        let model = Perceptron::train(&data, lex, 5, 7, |_, _| {});
         let words: Vec<String> = ["Mr", "Taylor", "left", "in", "Paris", "."]
             .iter()
             .map(|s| s.to_string())
@@ -847,6 +1222,9 @@ mod tests {
         model.save(&mut buf, 0.0).unwrap();
         let back = Perceptron::load(&buf[..]).unwrap();
         assert_eq!(back.tag(&words), tags);
+        assert_eq!(back.lex.clusters, model.lex.clusters);
+        assert_eq!(back.lex.caps, model.lex.caps);
+        assert_eq!(back.lex.gazetteer, model.lex.gazetteer);
         assert!(Perceptron::load(&b"nonsense"[..]).is_err());
     }
 }

@@ -567,6 +567,20 @@ fn parse_gazetteer(spec: &'static str, kind: EntityKind, into: &mut FxHashMap<St
 /// Byte spans of the words of `text`. A word is letters and digits, with
 /// inner dots ("U.S."), apostrophes and hyphens; a trailing dot is kept when
 /// the word is an initial or abbreviation like "U.S." or "Mr.".
+/// Calls `f` with `w` lower-cased, without allocating for short ASCII
+/// words (nearly all words looked up).
+fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if w.len() <= buf.len() && w.is_ascii() {
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        f(std::str::from_utf8(b).expect("ASCII stays UTF-8"))
+    } else {
+        f(&w.to_lowercase())
+    }
+}
+
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -715,7 +729,7 @@ impl RuleExtractor {
         if !is_cap(first) {
             return None;
         }
-        let entries = self.gazetteer.get(&first.to_lowercase())?;
+        let entries = with_lower(first, |l| self.gazetteer.get(l))?;
         'entry: for e in entries {
             if i + e.words.len() > toks.len() {
                 continue;
