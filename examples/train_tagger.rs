@@ -8,10 +8,11 @@
 //! clusters from the shared Reuters corpora beside `conll2003/`, plus
 //! `eng.train`'s own sentences) and reads the gazetteer in
 //! `examples/data/gazetteer.tsv.gz` (made by `examples/build_gazetteer.py`).
-//! Then trains on `eng.train`, prints precision/recall/F1 on `eng.testa` after
-//! each epoch, writes the model to OUT (default `src/entities/ner.bin`), and
-//! with `--test` scores the held-out `eng.testb` once, at the end. Every step
-//! is seeded: the same inputs give the same model, byte for byte.
+//! Then trains four models on `eng.train` with different seeds, printing
+//! precision/recall/F1 on `eng.testa` after each epoch, writes their mean to
+//! OUT (default `src/entities/ner.bin`), and with `--test` scores the held-out
+//! `eng.testb` once, at the end. Every step is seeded: the same inputs give
+//! the same model, byte for byte.
 
 use std::io::Read;
 
@@ -23,6 +24,14 @@ use newsdex::entities::tokenize;
 
 const EPOCHS: usize = 10;
 const SEED: u64 = 2003;
+/// Models trained with different seeds (orders of the training articles),
+/// whose mean is the shipped model: on testa the mean of four scores F1
+/// about 0.5 points above each of them, at the same tagging cost.
+const MODELS: u64 = 4;
+/// Features whose weights are all smaller are dropped from the file: this
+/// removes a third of them without changing testa's F1 by more than 0.01
+/// points, and a smaller table is faster to probe.
+const PRUNE: f32 = 0.5;
 const TYPES: [&str; 3] = ["PER", "ORG", "LOC"];
 const GAZETTEER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/gazetteer.tsv.gz");
 
@@ -109,9 +118,15 @@ fn main() {
         gazetteer,
     };
     let t = std::time::Instant::now();
-    let model = Perceptron::train(&train, lex, EPOCHS, SEED, |epoch, m| {
-        report(&format!("epoch {} testa", epoch + 1), m, &dev)
-    });
+    // Seeds two apart: the shuffle's generator ignores the lowest bit.
+    let models: Vec<Perceptron> = (0..MODELS)
+        .map(|i| {
+            Perceptron::train(&train, lex.clone(), EPOCHS, SEED + 2 * i, |epoch, m| {
+                report(&format!("model {} epoch {} testa", i + 1, epoch + 1), m, &dev)
+            })
+        })
+        .collect();
+    let model = Perceptron::mean(&models);
     println!(
         "trained in {:.1} s, {} features",
         t.elapsed().as_secs_f64(),
@@ -120,7 +135,7 @@ fn main() {
     if let Some(parent) = std::path::Path::new(out).parent() {
         std::fs::create_dir_all(parent).unwrap();
     }
-    model.save(std::fs::File::create(out).unwrap(), 0.0).unwrap();
+    model.save(std::fs::File::create(out).unwrap(), PRUNE).unwrap();
     let back = Perceptron::load(std::fs::File::open(out).unwrap()).unwrap();
     println!("wrote {out}: {} bytes", std::fs::metadata(out).unwrap().len());
     report("testa (saved model)", &back, &dev);

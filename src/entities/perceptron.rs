@@ -152,7 +152,11 @@ fn shape(w: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// FNV-1a over a feature's parts.
+/// FNV-1a over a feature's parts, each closed by a 0xff byte (which UTF-8
+/// text never contains). Written out here rather than taken from a crate
+/// because the shipped model's keys depend on every bit of it. Most parts
+/// are a few bytes long, where this costs fewer instructions than hashing
+/// eight bytes per step (measured with callgrind).
 fn fhash(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
     for p in parts {
@@ -946,6 +950,28 @@ impl Perceptron {
         }
     }
 
+    /// The mean of models trained on the same lexicon (for example with
+    /// different seeds): one model, as fast as each, that votes like all of
+    /// them together.
+    pub fn mean(models: &[Perceptron]) -> Perceptron {
+        let mut weights: IntMap<u64, [f32; N]> = IntMap::default();
+        for m in models {
+            for (f, w) in &m.weights {
+                let e = weights.entry(*f).or_insert([0.0; N]);
+                for t in 0..N {
+                    e[t] += w[t] / models.len() as f32;
+                }
+            }
+        }
+        let lex = models.first().map(|m| m.lex.clone()).unwrap_or_default();
+        Perceptron {
+            weights,
+            table: WordTable::new(&lex),
+            lex,
+            id: next_model_id(),
+        }
+    }
+
     /// Number of features with weights.
     pub fn len(&self) -> usize {
         self.weights.len()
@@ -1191,6 +1217,108 @@ mod tests {
         let sc = evaluate(std::slice::from_ref(&s.tags), &[vec![3, 0, 1, 2, 2]]);
         assert_eq!(sc.micro(&["PER"]), (0.0, 0.0, 0.0));
         assert_eq!(sc.micro(&["ORG"]).2, 1.0);
+    }
+
+    fn lexicon() -> Lexicon {
+        Lexicon {
+            caps: [("paris", 4), ("new", 1)]
+                .into_iter()
+                .map(|(w, b)| (w.to_string(), b))
+                .collect(),
+            clusters: [("Paris", (7, 1)), ("paris", (9, 2)), ("York", (3, 1))]
+                .into_iter()
+                .map(|(w, c)| (w.to_string(), c))
+                .collect(),
+            gazetteer: read_gazetteer("LOC1\tParis\nLOC1\tNew York\nLOC2\tNew York City\nFIRST\tJohn\n")
+                .unwrap(),
+        }
+    }
+
+    #[test]
+    fn feature_hashes_are_pinned() {
+        // The shipped model is keyed by these values: a change to fhash
+        // must come with a retrained model.
+        assert_eq!(fhash(&[b"w", b"paris"]), 0x4953_29dd_048f_833f);
+        assert_ne!(fhash(&[b"ab", b"c"]), fhash(&[b"a", b"bc"]));
+        assert_ne!(
+            fhash(&[b"clc-1c", &[95, 0], &[16, 0]]),
+            fhash(&[b"clc-1c", &[95], &[5, 0]])
+        );
+    }
+
+    #[test]
+    fn gazetteer_reads_lists_and_names_a_bad_line() {
+        let g = read_gazetteer("LOC1\tNew York\nFIRST\tJohn\nLAST\tJohn\n").unwrap();
+        assert_eq!(g["new york"], 1);
+        assert_eq!(g["john"], 4 | 8);
+        let err = read_gazetteer("LOC1\tParis\nCITY\tLyon\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
+    }
+
+    #[test]
+    fn word_table_gives_each_table_its_own_key() {
+        let t = WordTable::new(&lexicon());
+        // As written first, then lower-cased: "PARIS" is not a cluster key,
+        // so it gets lower-case "paris"'s cluster; its cap prior is always
+        // the lower-cased word's.
+        let paris = t.get("Paris", "paris");
+        assert_eq!((paris.cap, paris.cluster[0]), (b'4', 7u16.to_le_bytes()));
+        let shouted = t.get("PARIS", "paris");
+        assert_eq!((shouted.cap, shouted.cluster[0]), (b'4', 9u16.to_le_bytes()));
+        assert_eq!(t.get("Lyon", "lyon").cluster, CL_NONE);
+        assert!(t.get("New", "new").gaz_prefix && !t.get("York", "york").gaz_prefix);
+    }
+
+    #[test]
+    fn gazetteer_marks_the_longest_listed_names() {
+        let t = WordTable::new(&lexicon());
+        let words = ["John", "flew", "to", "New", "York", "City", "and", "Paris"];
+        let mut p = prepare(&words);
+        p.gazetteer(&words, &t);
+        let loc1: Vec<u8> = p.gaz.iter().map(|g| g[0]).collect();
+        let loc2: Vec<u8> = p.gaz.iter().map(|g| g[1]).collect();
+        let first: Vec<u8> = p.gaz.iter().map(|g| g[2]).collect();
+        // 1 begin, 2 inside, 3 last, 4 a one-word name.
+        assert_eq!(loc1, [0, 0, 0, 1, 3, 0, 0, 4]);
+        assert_eq!(loc2, [0, 0, 0, 1, 2, 3, 0, 0]);
+        assert_eq!(first, [4, 0, 0, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn history_keeps_the_most_frequent_type_per_word() {
+        let sentences = [["Ford", "said"], ["Ford", "rose"]];
+        let doc = DocCase::new(&sentences);
+        let (_, ford) = doc.of("ford");
+        let mut h = History::new(&doc);
+        assert_eq!(h.of(ford), *b"n");
+        h.record(ford, 3); // B-ORG
+        h.record(ford, 1); // B-PER
+        h.record(ford, 4); // I-ORG
+        assert_eq!(h.of(ford), *b"2", "ORG, twice");
+        assert_eq!(h.of(u32::MAX), *b"n", "a word not in the document");
+    }
+
+    #[test]
+    fn the_mean_of_models_averages_their_weights() {
+        let data = read_conll("Smith I-PER\nsaid O\n\nParis I-LOC\nrose O\n");
+        let models = [1, 3].map(|seed| Perceptron::train(&data, lexicon(), 3, seed, |_, _| {}));
+        let m = Perceptron::mean(&models);
+        let [a, b] = &models;
+        for (f, w) in &m.weights {
+            let get = |p: &Perceptron| p.weights.get(f).copied().unwrap_or([0.0; N]);
+            let (wa, wb) = (get(a), get(b));
+            for (t, v) in w.iter().enumerate() {
+                assert!((v - (wa[t] + wb[t]) / 2.0).abs() < 1e-6);
+            }
+        }
+        assert_eq!(
+            m.len(),
+            a.weights
+                .keys()
+                .chain(b.weights.keys())
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
     }
 
     #[test]
