@@ -14,7 +14,7 @@ pub fn is_abbreviation(word: &str) -> bool {
     let w = word.trim_end_matches('.');
     let mut chars = w.chars();
     let single_initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
-    single_initial || w.contains('.') || ABBREVIATIONS.contains(&w.to_ascii_lowercase().as_str())
+    single_initial || w.contains('.') || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]

@@ -182,8 +182,10 @@ const MODIFIERS: &[&str] = &[
 /// word ("North Korean", "Russian"): such names are descriptions, not
 /// entities.
 pub fn is_demonym(name: &str) -> bool {
-    let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
-    !words.is_empty() && words.iter().all(|w| DEMONYMS.contains(&w.as_str()))
+    let mut words = name.split_whitespace().peekable();
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
+        std::sync::LazyLock::new(|| DEMONYMS.iter().copied().collect());
+    words.peek().is_some() && words.all(|w| with_lower(w, |l| SET.contains(l)))
 }
 
 /// Adjectives of nationality stripped from the front of a span.
@@ -687,15 +689,23 @@ impl RuleExtractor {
         RuleExtractor { gazetteer }
     }
 
+    /// Could a gazetteer name start at this token, as the tagger splits
+    /// text? ("U.S." here is "U.S" to [`Self::gazetteer_mentions`].) Lets
+    /// the tagger skip the gazetteer pass on sentences that have none.
+    pub fn may_start_name(&self, token: &str) -> bool {
+        let known = |w: &str| with_lower(w, |l| self.gazetteer.contains_key(l));
+        is_cap(token) && (known(token) || known(token.trim_end_matches('.')))
+    }
+
     /// What the gazetteer knows of `name`: its kind and its one spelling
     /// ("U.S." -> place "United States").
     pub fn lookup(&self, name: &str) -> Option<(EntityKind, &'static str)> {
-        let words: Vec<String> = word_spans(name)
-            .iter()
-            .map(|&(s, e)| name[s..e].to_lowercase())
-            .collect();
-        self.gazetteer
-            .get(words.first()?)?
+        let spans = word_spans(name);
+        let &(s, e) = spans.first()?;
+        // Most names are not listed: rule them out before lower-casing all.
+        let entries = with_lower(&name[s..e], |l| self.gazetteer.get(l))?;
+        let words: Vec<String> = spans.iter().map(|&(s, e)| name[s..e].to_lowercase()).collect();
+        entries
             .iter()
             .find(|e| e.words == words)
             .map(|e| (e.kind, e.canonical))
@@ -927,6 +937,15 @@ fn title_case(w: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn may_start_name_sees_the_tagger_s_tokens() {
+        let r = RuleExtractor::new();
+        assert!(r.may_start_name("U.S."), "the tagger keeps the final period");
+        assert!(r.may_start_name("New") && r.may_start_name("KCNA"));
+        assert!(!r.may_start_name("new"), "only capitalised words");
+        assert!(!r.may_start_name("The"));
+    }
     use crate::entities::Entities;
 
     fn entities(text: &str) -> Entities {

@@ -62,20 +62,27 @@ pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
             continue;
         }
         // A blank line ends a sentence (paragraphs, headlines).
-        if text[last_end..i].matches('\n').count() >= 2 && !cur.is_empty() {
+        if !cur.is_empty() && bytes[last_end..i].iter().filter(|&&b| b == b'\n').count() >= 2 {
             sentences.push(std::mem::take(&mut cur));
         }
         let mut end = i + c.len_utf8();
         if c.is_alphanumeric() {
             while let Some(&(j, d)) = chars.peek() {
+                if d.is_alphanumeric() {
+                    end = j + d.len_utf8();
+                    chars.next();
+                    continue;
+                }
+                if !matches!(d, '.' | '-' | '&' | '\'' | '’') {
+                    break;
+                }
                 let next = text[j + d.len_utf8()..].chars().next();
-                let joins = matches!(d, '.' | '-' | '&' | '\'' | '’')
-                    && next.is_some_and(char::is_alphanumeric)
+                let joins = next.is_some_and(char::is_alphanumeric)
                     // "DPRK-Russia" is two names.
                     && !(d == '-' && next.is_some_and(char::is_uppercase))
                     // "'s" is a token of its own, as in CoNLL.
                     && !(matches!(d, '\'' | '’') && matches!(next, Some('s' | 'S')) && !text[j + d.len_utf8() + 1..].starts_with(char::is_alphanumeric));
-                if d.is_alphanumeric() || joins {
+                if joins {
                     end = j + d.len_utf8();
                     chars.next();
                 } else {
@@ -98,10 +105,12 @@ pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
         last_end = end;
         let tok = &text[i..end];
         let ends = matches!(tok, "." | "!" | "?");
-        let next_upper = text[end..]
-            .trim_start()
-            .starts_with(|c: char| c.is_uppercase() || c == '"' || c == '“');
-        if ends && next_upper {
+        let next_upper = || {
+            text[end..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase() || c == '"' || c == '“')
+        };
+        if ends && next_upper() {
             sentences.push(std::mem::take(&mut cur));
         }
     }
@@ -203,8 +212,26 @@ impl EntityExtractor for TaggerExtractor {
         }
         // Well-known names from the gazetteer: added where the model found
         // nothing, and in place of shorter spans inside them ("Republic of
-        // Korea" inside "Democratic People's Republic of Korea").
-        for g in self.aliases.gazetteer_mentions(text) {
+        // Korea" inside "Democratic People's Republic of Korea"). Only
+        // sentences with a word that starts a listed name are searched.
+        let mut listed = Vec::new();
+        for sent in sentences
+            .iter()
+            .filter(|s| s.iter().any(|&(a, b)| self.aliases.may_start_name(&text[a..b])))
+        {
+            let (start, end) = (sent[0].0, sent[sent.len() - 1].1);
+            listed.extend(
+                self.aliases
+                    .gazetteer_mentions(&text[start..end])
+                    .into_iter()
+                    .map(|mut g| {
+                        g.start += start;
+                        g.end += start;
+                        g
+                    }),
+            );
+        }
+        for g in listed {
             let overlaps = |m: &Mention| m.start < g.end && g.start < m.end;
             let inside = |m: &Mention| g.start <= m.start && m.end <= g.end;
             if mentions.iter().filter(|m| overlaps(m)).all(inside) {
