@@ -181,6 +181,20 @@ const MODIFIERS: &[&str] = &[
 /// True when every word of `name` is a nationality adjective or compass
 /// word ("North Korean", "Russian"): such names are descriptions, not
 /// entities.
+/// Words that are never a name on their own, whatever a tagger says:
+/// company suffixes left over from a split name ("American Adventure Inc"
+/// gave a person "Inc") and the abbreviations of wire earnings tables.
+const NEVER_ALONE: &[&str] = &[
+    "inc", "corp", "co", "ltd", "plc", "llc", "reuter", "shr", "shrs", "net", "revs", "qtr", "avg", "mln",
+    "pct", "dlrs", "cts", "bbl", "tonnes", "note",
+];
+
+/// Is `name` one of [`NEVER_ALONE`] (trailing period and case aside)?
+pub fn is_never_alone(name: &str) -> bool {
+    let w = name.trim_end_matches('.');
+    !w.contains(' ') && with_lower(w, |l| NEVER_ALONE.contains(&l))
+}
+
 pub fn is_demonym(name: &str) -> bool {
     let mut words = name.split_whitespace().peekable();
     static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =

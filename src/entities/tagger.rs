@@ -185,7 +185,7 @@ impl EntityExtractor for TaggerExtractor {
                 m.name = canonical.to_string();
             }
         }
-        mentions.retain(|m| !super::rules::is_demonym(&m.name));
+        mentions.retain(|m| !super::rules::is_demonym(&m.name) && !super::rules::is_never_alone(&m.name));
         // Wire credit lines ("Editing by …", "Additional reporting by …")
         // start with a capitalised word that the model takes for a name.
         mentions.retain(|m| {
@@ -297,5 +297,20 @@ mod tests {
         for junk in ["The", "Wednesday", "Sept"] {
             assert!(!all.iter().any(|n| n == junk), "{junk} in {all:?}");
         }
+    }
+
+    #[test]
+    fn company_suffixes_are_never_names_alone() {
+        // From Reuters-21578: the model splits this name and calls "Inc" a
+        // person.
+        let text = "LOS ANGELES, March 26 - Americanture Inc said it has purchased American Adventure Inc \
+                    <GOAQC> for cash.";
+        let names: Vec<String> = TaggerExtractor::shipped()
+            .extract(text)
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        assert!(names.iter().any(|n| n == "Americanture Inc"), "{names:?}");
+        assert!(!names.iter().any(|n| n == "Inc"), "{names:?}");
     }
 }
