@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use nohash_hasher::IntMap;
 
 use super::clusters::Cluster;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::io::{Read, Write};
 
 /// Tags in a fixed order: O, then B/I for each type.
@@ -355,11 +355,11 @@ struct WordTable {
 
 impl WordTable {
     fn new(lex: &Lexicon) -> WordTable {
-        let mut prefixes: FxHashMap<&str, ()> = FxHashMap::default();
+        let mut prefixes: FxHashSet<&str> = FxHashSet::default();
         let mut multi = FxHashMap::default();
         for (name, &mask) in &lex.gazetteer {
             if let Some((first, _)) = name.split_once(' ') {
-                prefixes.insert(first, ());
+                prefixes.insert(first);
                 multi.insert(name.clone(), mask);
             }
         }
@@ -370,7 +370,7 @@ impl WordTable {
                 None => CL_NONE,
             },
             gaz: lex.gazetteer.get(lower).copied().unwrap_or(0),
-            gaz_prefix: prefixes.contains_key(lower),
+            gaz_prefix: prefixes.contains(lower),
         };
         let mut words = FxHashMap::default();
         let lowers = lex
@@ -379,7 +379,7 @@ impl WordTable {
             .map(|w| w.to_lowercase())
             .chain(lex.clusters.keys().map(|w| w.to_lowercase()))
             .chain(lex.gazetteer.keys().filter(|n| !n.contains(' ')).cloned())
-            .chain(prefixes.keys().map(|w| w.to_string()));
+            .chain(prefixes.iter().map(|w| w.to_string()));
         for lower in lowers {
             let i = info(&lower, &lower);
             words.insert(lower, i);

@@ -178,9 +178,6 @@ const MODIFIERS: &[&str] = &[
     "first",
 ];
 
-/// True when every word of `name` is a nationality adjective or compass
-/// word ("North Korean", "Russian"): such names are descriptions, not
-/// entities.
 /// Words that are never a name on their own, whatever a tagger says:
 /// company suffixes left over from a split name ("American Adventure Inc"
 /// gave a person "Inc") and the abbreviations of wire earnings tables.
@@ -195,10 +192,13 @@ pub fn is_never_alone(name: &str) -> bool {
     !w.contains(' ') && with_lower(w, |l| NEVER_ALONE.contains(&l))
 }
 
+/// True when every word of `name` is a nationality adjective or compass
+/// word ("North Korean", "Russian"): such names are descriptions, not
+/// entities.
 pub fn is_demonym(name: &str) -> bool {
-    let mut words = name.split_whitespace().peekable();
     static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&str>> =
         std::sync::LazyLock::new(|| DEMONYMS.iter().copied().collect());
+    let mut words = name.split_whitespace().peekable();
     words.peek().is_some() && words.all(|w| with_lower(w, |l| SET.contains(l)))
 }
 
@@ -580,9 +580,6 @@ fn parse_gazetteer(spec: &'static str, kind: EntityKind, into: &mut FxHashMap<St
     }
 }
 
-/// Byte spans of the words of `text`. A word is letters and digits, with
-/// inner dots ("U.S."), apostrophes and hyphens; a trailing dot is kept when
-/// the word is an initial or abbreviation like "U.S." or "Mr.".
 /// Calls `f` with `w` lower-cased, without allocating for short ASCII
 /// words (nearly all words looked up).
 fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
@@ -597,6 +594,9 @@ fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
     }
 }
 
+/// Byte spans of the words of `text`. A word is letters and digits, with
+/// inner dots ("U.S."), apostrophes and hyphens; a trailing dot is kept when
+/// the word is an initial or abbreviation like "U.S." or "Mr.".
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -951,6 +951,7 @@ fn title_case(w: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entities::Entities;
 
     #[test]
     fn may_start_name_sees_the_tagger_s_tokens() {
@@ -960,7 +961,6 @@ mod tests {
         assert!(!r.may_start_name("new"), "only capitalised words");
         assert!(!r.may_start_name("The"));
     }
-    use crate::entities::Entities;
 
     fn entities(text: &str) -> Entities {
         Entities::from_mentions(&RuleExtractor::new().extract(text))
