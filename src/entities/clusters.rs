@@ -61,7 +61,9 @@ impl Rng {
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
-    // Eight accumulators so the compiler can vectorise the sum.
+    // Eight accumulators (from when centroids were dense and this was the
+    // hot loop). Kept as is: another summation order would round the norms
+    // differently and change the clusters, and so the shipped model's bytes.
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = ca
