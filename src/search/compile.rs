@@ -26,8 +26,8 @@ pub const TITLE_BOOST: f32 = 2.0;
 /// terms from the positive (not negated) text clauses.
 #[derive(Default, Debug)]
 pub struct HighlightTerms {
-    /// Copied from [`Compiler::costly`].
-    pub costly: bool,
+    /// Copied from [`Compiler::one_word`].
+    pub one_word: bool,
     pub exact: BTreeSet<String>,
     pub prefixes: Vec<String>,
     pub fuzzy: Vec<(String, u8)>,
@@ -38,9 +38,10 @@ pub struct Compiler<'a> {
     searcher: &'a Searcher,
     query: &'a str,
     pub highlight: HighlightTerms,
-    /// The query has clauses that are costly to evaluate (phrases,
-    /// prefixes, fuzzy terms): evaluate it once, not twice.
-    pub costly: bool,
+    /// The query is one word of text, which compiles to a disjunction of
+    /// term queries (title, body): the one shape that block-max WAND ranks
+    /// while skipping most matches, so ranking apart from counting pays.
+    pub one_word: bool,
 }
 
 type Clause = (Occur, Box<dyn Query>);
@@ -52,7 +53,7 @@ impl<'a> Compiler<'a> {
             searcher,
             query,
             highlight: HighlightTerms::default(),
-            costly: false,
+            one_word: false,
         }
     }
 
@@ -66,7 +67,11 @@ impl<'a> Compiler<'a> {
 
     /// The tantivy query of a parsed query.
     pub fn compile(&mut self, ast: &Ast) -> Result<Box<dyn Query>> {
-        self.node(ast, false)
+        let query = self.node(ast, false)?;
+        self.one_word = matches!(ast, Ast::Term { field, kind: TermKind::Exact, .. }
+                if !field.is_some_and(|f| f.is_name() || f == QueryField::Date))
+            && self.highlight.exact.len() == 1;
+        Ok(query)
     }
 
     fn node(&mut self, ast: &Ast, negated: bool) -> Result<Box<dyn Query>> {
@@ -148,7 +153,6 @@ impl<'a> Compiler<'a> {
                 self.words(&fields, tokens, 0, negated)
             }
             TermKind::Prefix => {
-                self.costly = true;
                 let prefix = text.to_lowercase();
                 if !negated {
                     self.highlight.prefixes.push(prefix.clone());
@@ -161,7 +165,6 @@ impl<'a> Compiler<'a> {
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
             TermKind::Fuzzy(d) => {
-                self.costly = true;
                 let tokens = self.analyse(text)?;
                 let [token] = &tokens[..] else {
                     return Err(self.syntax(column, format!("\"{text}\": a fuzzy term must be one word")));
@@ -209,7 +212,6 @@ impl<'a> Compiler<'a> {
                     IndexRecordOption::WithFreqs,
                 ))
             } else {
-                self.costly = true;
                 let terms = tokens.iter().map(|t| Term::from_field_text(field, t)).collect();
                 let mut p = PhraseQuery::new(terms);
                 p.set_slop(slop);

@@ -164,6 +164,11 @@ impl SearchRequest {
         self
     }
 
+    /// Has the request a date or name filter?
+    fn filtered(&self) -> bool {
+        self.since.is_some() || self.until.is_some() || self.names().iter().any(|(n, _)| !n.is_empty())
+    }
+
     fn names(&self) -> [(Vec<String>, &'static str); 4] {
         [
             (self.person.clone(), EntityKind::Person.as_str()),
@@ -312,10 +317,13 @@ impl NewsIndex {
 
         let wanted = req.offset + req.limit;
         let mut window = if req.collapse { wanted * 2 + 10 } else { wanted }.max(1);
-        // Ranking usually runs apart from counting: alone, it skips most
-        // matches (block-max WAND). Costly queries (phrases, prefixes) are
-        // ranked in the counting pass instead, so they are evaluated once.
-        let rank_in_pass = req.sort == SortOrder::Relevance && terms.costly;
+        // A one-word query is ranked apart from counting: alone, ranking
+        // skips most of its matches (block-max WAND). Any other query
+        // (conjunctions, phrases, prefixes, filters) would be evaluated in
+        // full twice, so it is ranked in the counting pass: on the 200k
+        // bench, "central bank" took 3.5 ms ranked in the pass, 4.7 ms apart.
+        let one_word = terms.one_word && !req.filtered();
+        let rank_in_pass = req.sort == SortOrder::Relevance && !one_word;
         let top = TopDocs::with_limit(if rank_in_pass { window } else { 1 }).order_by_score();
         let counting = (
             Count,
@@ -408,7 +416,7 @@ impl NewsIndex {
             Box::new(BooleanQuery::new(clauses))
         };
         let mut terms = compiler.highlight;
-        terms.costly = compiler.costly;
+        terms.one_word = compiler.one_word;
         Ok((query, terms))
     }
 
