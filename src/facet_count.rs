@@ -42,29 +42,86 @@ pub struct ColumnCache {
     /// Per segment, so that a lookup by `&str` allocates nothing.
     ords: Mutex<PerSegment<Box<str>, Option<u64>>>,
     ranges: Mutex<HashMap<(SegmentId, String), (u32, u32)>>,
-    flat: Mutex<FlatCache>,
+    flat: SecondUse<FlatOrds>,
+    /// The date histogram's days, decoded the same way.
+    pub(crate) days: SecondUse<crate::histogram::FlatDays>,
 }
 
-/// Decoded ordinals per segment and field, each with the clock of its
-/// last use.
-#[derive(Default)]
-struct FlatCache {
+/// Column data decoded into plain arrays per segment and field, on the
+/// second lookup: a process that searches twice likely searches on, and a
+/// one-shot `search` never pays for decoding.
+pub(crate) struct SecondUse<T>(Mutex<Decoded<T>>);
+
+struct Decoded<T> {
     clock: u64,
-    map: HashMap<(SegmentId, String), (u64, Flat)>,
+    /// Each entry with the clock of its last use.
+    map: HashMap<(SegmentId, String), (u64, State<T>)>,
 }
 
-enum Flat {
-    /// Counted once, not decoded yet.
+enum State<T> {
+    /// Looked up once, not decoded yet.
     Seen,
-    Ready(Arc<FlatOrds>),
-    /// Not in the layout [`FlatOrds::decode`] reads: use the column.
+    Ready(Arc<T>),
+    /// The decoder declined (an unexpected layout): use the column.
     Unusable,
+}
+
+impl<T> Default for SecondUse<T> {
+    fn default() -> Self {
+        SecondUse(Mutex::new(Decoded {
+            clock: 0,
+            map: HashMap::new(),
+        }))
+    }
 }
 
 /// Decoded segments unused for this many lookups are dropped when another
 /// is decoded: every query looks up every live segment, so those are
 /// segments merged away.
-const FLAT_STALE: u64 = 1024;
+const STALE: u64 = 1024;
+
+impl<T> SecondUse<T> {
+    /// The decoded data of `field` in `reader`'s segment: `None` on the
+    /// first lookup, then what `decode` makes of it (once).
+    pub(crate) fn get(
+        &self,
+        reader: &SegmentReader,
+        field: &str,
+        decode: impl FnOnce() -> Option<T>,
+    ) -> Option<Arc<T>> {
+        let mut cache = self.0.lock().ok()?;
+        cache.clock += 1;
+        let now = cache.clock;
+        let key = (reader.segment_id(), field.to_string());
+        match cache.map.get_mut(&key) {
+            Some((used, State::Ready(data))) => {
+                *used = now;
+                return Some(data.clone());
+            }
+            Some((used, State::Unusable)) => {
+                *used = now;
+                return None;
+            }
+            Some((_, State::Seen)) => {}
+            None => {
+                cache.map.insert(key, (now, State::Seen));
+                return None;
+            }
+        }
+        cache.map.retain(|_, (used, _)| now - *used < STALE);
+        let data = decode().map(Arc::new);
+        let state = data.clone().map_or(State::Unusable, State::Ready);
+        cache.map.insert(key, (now, state));
+        data
+    }
+
+    #[cfg(test)]
+    pub(crate) fn has_decoded(&self) -> bool {
+        self.0
+            .lock()
+            .is_ok_and(|c| c.map.values().any(|(_, s)| matches!(s, State::Ready(_))))
+    }
+}
 
 /// Every document's facet ordinals, uncompressed: `ords[starts[d]..starts[d
 /// + 1]]` are document `d`'s.
@@ -192,30 +249,8 @@ impl ColumnCache {
 
     /// The segment's decoded ordinals, once it has been counted before.
     fn flat_ords(&self, reader: &SegmentReader, field: &str, column: &Column<u64>) -> Option<Arc<FlatOrds>> {
-        let mut cache = self.flat.lock().ok()?;
-        cache.clock += 1;
-        let now = cache.clock;
-        let key = (reader.segment_id(), field.to_string());
-        match cache.map.get_mut(&key) {
-            Some((used, Flat::Ready(flat))) => {
-                *used = now;
-                return Some(flat.clone());
-            }
-            Some((used, Flat::Unusable)) => {
-                *used = now;
-                return None;
-            }
-            Some((_, Flat::Seen)) => {}
-            None => {
-                cache.map.insert(key, (now, Flat::Seen));
-                return None;
-            }
-        }
-        cache.map.retain(|_, (used, _)| now - *used < FLAT_STALE);
-        let flat = FlatOrds::decode(column, reader.max_doc()).map(Arc::new);
-        let state = flat.clone().map_or(Flat::Unusable, Flat::Ready);
-        cache.map.insert(key, (now, state));
-        flat
+        self.flat
+            .get(reader, field, || FlatOrds::decode(column, reader.max_doc()))
     }
 
     fn facet_reader(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<FacetReader> {
@@ -648,13 +683,7 @@ mod tests {
         let counts = |exact: bool| {
             let c = FacetOrdCounts::for_field("entity", cache.clone()).exact(exact);
             let fruits = searcher.search(&AllQuery, &c).unwrap();
-            let used_flat = cache
-                .flat
-                .lock()
-                .unwrap()
-                .map
-                .values()
-                .any(|(_, s)| matches!(s, Flat::Ready(_)));
+            let used_flat = cache.flat.has_decoded();
             let top = top_k(&searcher, &cache, "entity", &fruits, "person", 100).unwrap();
             (fruits[0].counts.clone(), top, used_flat)
         };

@@ -3,6 +3,7 @@
 //! tantivy's own date histogram only has fixed-width intervals.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,7 @@ use tantivy::index::SegmentReader;
 use tantivy::{DocId, Score};
 
 use crate::dates;
+use crate::facet_count::ColumnCache;
 
 /// Counts per day (days since the Unix epoch) and of undated articles.
 #[derive(Clone, Debug, Default)]
@@ -122,14 +124,53 @@ fn day_to_date(day: i64) -> Option<NaiveDate> {
 /// Collects [`DayCounts`] of the matching documents.
 pub struct DayHistogram {
     field: String,
+    columns: Arc<ColumnCache>,
 }
 
 impl DayHistogram {
-    pub fn for_field(field: &str) -> Self {
+    pub fn for_field(field: &str, columns: Arc<ColumnCache>) -> Self {
         DayHistogram {
             field: field.to_string(),
+            columns,
         }
     }
+}
+
+/// Every document's day, decoded: `days[doc]` is its day minus the
+/// segment's first day, plus one (0: undated). Reading the date column cost a virtual call, a
+/// bit-unpacking and a division per match, and a segment with deletions
+/// hands matches over one at a time: the histogram took 15% of one-word
+/// queries on an updated 200k index. Two bytes per document.
+pub struct FlatDays {
+    days: Vec<u16>,
+}
+
+impl FlatDays {
+    /// `None` when the segment's days span more than `u16` can hold.
+    fn decode(column: &Column<tantivy::DateTime>, first: i64, last: i64, max_doc: DocId) -> Option<FlatDays> {
+        if last - first >= i64::from(u16::MAX) - 1 {
+            return None;
+        }
+        let mut days = Vec::with_capacity(max_doc as usize);
+        let mut buf = [None; 256];
+        let all: Vec<DocId> = (0..max_doc).collect();
+        for chunk in all.chunks(buf.len()) {
+            let out = &mut buf[..chunk.len()];
+            out.fill(None);
+            column.first_vals(chunk, out);
+            for d in out.iter() {
+                days.push(match d {
+                    Some(dt) => u16::try_from(day_of(*dt) - first + 1).ok()?,
+                    None => 0,
+                });
+            }
+        }
+        Some(FlatDays { days })
+    }
+}
+
+fn day_of(dt: tantivy::DateTime) -> i64 {
+    dt.into_timestamp_secs().div_euclid(86_400)
 }
 
 impl Collector for DayHistogram {
@@ -138,12 +179,16 @@ impl Collector for DayHistogram {
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<DaySegmentCollector> {
         let column = reader.fast_fields().date(&self.field)?;
-        let first = column.min_value().into_timestamp_secs().div_euclid(86_400);
-        let last = column.max_value().into_timestamp_secs().div_euclid(86_400);
+        let first = day_of(column.min_value());
+        let last = day_of(column.max_value());
+        let flat = self.columns.days.get(reader, &self.field, || {
+            FlatDays::decode(&column, first, last, reader.max_doc())
+        });
         // A dense array of days when the span is sane (it is for news).
         let span = (last - first + 1).clamp(0, 200_000) as usize;
         Ok(DaySegmentCollector {
             column,
+            flat,
             first,
             dense: vec![0; span],
             outside: BTreeMap::new(),
@@ -178,6 +223,7 @@ impl Collector for DayHistogram {
 
 pub struct DaySegmentCollector {
     column: Column<tantivy::DateTime>,
+    flat: Option<Arc<FlatDays>>,
     first: i64,
     dense: Vec<u64>,
     /// Days outside the dense range (none for sane dates).
@@ -203,14 +249,37 @@ impl DaySegmentCollector {
     }
 }
 
+/// Counts `doc`'s day from decoded days (whose span is the segment's, as
+/// `dense`'s is).
+#[inline]
+fn count_flat(flat: &FlatDays, dense: &mut [u64], undated: &mut u64, doc: DocId) {
+    match flat.days.get(doc as usize) {
+        Some(0) | None => *undated += 1,
+        Some(&d) => {
+            if let Some(n) = dense.get_mut(usize::from(d) - 1) {
+                *n += 1;
+            }
+        }
+    }
+}
+
 impl SegmentCollector for DaySegmentCollector {
     type Fruit = DayCounts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(flat) = &self.flat {
+            return count_flat(flat, &mut self.dense, &mut self.undated, doc);
+        }
         let d = self.column.first(doc);
         self.count(d);
     }
     fn collect_block(&mut self, docs: &[DocId]) {
+        if let Some(flat) = &self.flat {
+            for &doc in docs {
+                count_flat(flat, &mut self.dense, &mut self.undated, doc);
+            }
+            return;
+        }
         let mut days = [None; 64];
         for chunk in docs.chunks(64) {
             let out = &mut days[..chunk.len()];
@@ -248,8 +317,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn decoded_days_count_like_the_column() {
+        use tantivy::collector::Count;
+        use tantivy::query::AllQuery;
+        use tantivy::schema::{DateOptions, Schema, FAST, STRING};
+        use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+        let mut b = Schema::builder();
+        let date = b.add_date_field("date", DateOptions::from(FAST));
+        let id = b.add_text_field("id", STRING);
+        let index = Index::create_in_ram(b.build());
+        let mut w: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for i in 0..3_000i64 {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(id, i.to_string());
+            // Every 7th undated; the others over 400 days.
+            if i % 7 != 0 {
+                let secs = (18_000 + (i * 13) % 400) * 86_400;
+                doc.add_date(date, tantivy::DateTime::from_timestamp_secs(secs));
+            }
+            w.add_document(doc).unwrap();
+        }
+        w.commit().unwrap();
+        // A deletion: the segment then hands matches over one by one.
+        w.delete_term(Term::from_field_text(id, "5"));
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let columns = Arc::new(ColumnCache::default());
+        let run = || {
+            let h = DayHistogram::for_field("date", columns.clone());
+            let (n, c) = searcher.search(&AllQuery, &(Count, h)).unwrap();
+            (n, c.days, c.undated, columns.days.has_decoded())
+        };
+        let (n, days, undated, decoded) = run();
+        assert!(!decoded);
+        assert_eq!(n, 2_999);
+        assert_eq!(undated, 429);
+        assert_eq!(days.iter().map(|d| d.1).sum::<u64>(), 2_999 - 429);
+        let again = run();
+        assert!(again.3, "a second search reads decoded days");
+        assert_eq!((again.0, again.1, again.2), (n, days, undated));
+    }
+
+    #[test]
     fn segments_merge_by_day() {
-        let h = DayHistogram::for_field("date");
+        let h = DayHistogram::for_field("date", Default::default());
         let a = DayCounts {
             days: vec![(1, 2), (5, 1), (9, 4)],
             undated: 1,

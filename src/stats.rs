@@ -33,7 +33,14 @@ impl NewsIndex {
         // A corpus summary is worth its one full pass: exact counts.
         let facets = FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()).exact(true);
         let (count, fc, days) = searcher
-            .search(&AllQuery, &(Count, facets, DayHistogram::for_field(names::DATE)))
+            .search(
+                &AllQuery,
+                &(
+                    Count,
+                    facets,
+                    DayHistogram::for_field(names::DATE, self.columns.clone()),
+                ),
+            )
             .map_err(Error::tantivy(&self.path))?;
         Ok(IndexStats {
             articles: count as u64,

@@ -126,7 +126,10 @@ impl NewsIndex {
         let searcher = self.reader.searcher();
         let (query, _) = self.build_query(&searcher, &req.search)?;
         let (total, days) = searcher
-            .search(&query, &(Count, DayHistogram::for_field(names::DATE)))
+            .search(
+                &query,
+                &(Count, DayHistogram::for_field(names::DATE, self.columns.clone())),
+            )
             .map_err(Error::tantivy(&self.path))?;
         Ok(Timeline {
             query: req.search.query.clone(),

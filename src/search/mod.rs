@@ -328,7 +328,7 @@ impl NewsIndex {
         let counting = (
             Count,
             FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()).exact(req.exact_facets),
-            DayHistogram::for_field(names::DATE),
+            DayHistogram::for_field(names::DATE, self.columns.clone()),
         );
         let matching = MatchSet { wanted: req.collapse };
         let ((total, fc, days), matched, mut first) = if rank_in_pass {
