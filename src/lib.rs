@@ -32,6 +32,7 @@
 //! # }
 //! ```
 
+pub mod analysis;
 pub mod article;
 pub mod dates;
 pub mod dedup;

@@ -9,9 +9,7 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::Index;
 
 use crate::entities::EntityKind;
@@ -171,14 +169,15 @@ pub fn text_analyzer_parts() -> (TextAnalyzer, TextAnalyzer) {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .build();
-    let stem = TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
-        .build();
-    (scan, stem)
+    (scan, crate::analysis::stemmer())
 }
 
 /// Tokenizers are not persisted by tantivy: every opened index needs them.
+/// `en_stem` replaces tantivy's own with the same analysis, memoised.
 pub fn register_tokenizers(index: &Index) {
+    index
+        .tokenizers()
+        .register(TEXT_TOKENIZER, crate::analysis::en_stem());
     index.tokenizers().register(
         NAME_TOKENIZER,
         TextAnalyzer::builder(RawTokenizer::default())
@@ -213,6 +212,7 @@ mod tests {
     fn analyzer_parts_make_the_index_analyzer() {
         let (schema, _) = build_schema();
         let index = Index::create_in_ram(schema);
+        register_tokenizers(&index);
         let mut en_stem = index.tokenizers().get(TEXT_TOKENIZER).expect("en_stem");
         let (mut scan, mut stem) = text_analyzer_parts();
         let text = "Dying skies: North Korea's MISSILES were tested, says U.S. envoy; naïve Café-goers flee \
