@@ -253,11 +253,9 @@ impl ColumnCache {
             .get(reader, field, || FlatOrds::decode(column, reader.max_doc()))
     }
 
-    fn facet_reader(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<FacetReader> {
-        match self.str_column(reader, field)? {
-            Some(c) => Ok(FacetReader::new(c)),
-            None => reader.facet_reader(field),
-        }
+    /// `None` when no document of the segment has a value.
+    fn facet_reader(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<Option<FacetReader>> {
+        Ok(self.str_column(reader, field)?.map(FacetReader::new))
     }
 }
 
@@ -499,7 +497,9 @@ pub fn top_k(
     let mut totals: HashMap<String, (u64, Vec<usize>)> = HashMap::new();
     let mut readers = Vec::new();
     for (fi, fruit) in fruits.iter().enumerate() {
-        let reader = columns.facet_reader(searcher.segment_reader(fruit.segment), field)?;
+        let Some(reader) = columns.facet_reader(searcher.segment_reader(fruit.segment), field)? else {
+            continue;
+        };
         let dict = reader.facet_dict();
         let ord_at = |key: &str| -> tantivy::Result<usize> {
             let mut s = dict.range().ge(key.as_bytes()).into_stream()?;

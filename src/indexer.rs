@@ -19,7 +19,6 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tantivy::schema::Facet;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::article::Article;
@@ -517,7 +516,7 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
         }
     }
     if let Some(source) = a.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        doc.add_facet(f.entity, Facet::from_path([schema::SOURCE_FACET, source]));
+        doc.add_text(f.entity, schema::entity_value(schema::SOURCE_FACET, source));
     }
     if let Some(h) = dedup::simhash(&a.body) {
         doc.add_u64(f.simhash, h);
@@ -530,7 +529,7 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     }
     for kind in EntityKind::ALL {
         for name in a.entities.of_kind(kind) {
-            doc.add_facet(f.entity, Facet::from_path([kind.as_str(), name.as_str()]));
+            doc.add_text(f.entity, schema::entity_value(kind.as_str(), name));
             doc.add_text(f.of_kind(kind), name);
         }
     }

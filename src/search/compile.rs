@@ -298,19 +298,24 @@ pub fn name_query(
     Ok(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
 }
 
-/// Names under `/root` in the facet dictionaries that look like `name`: the
-/// same word in a longer name ("putin" → Vladimir Putin), or a small typo.
+/// Names under `/root` in the entity columns' dictionaries that look like
+/// `name`: the same word in a longer name ("putin" → Vladimir Putin), or a
+/// small typo.
 fn close_names(index: &NewsIndex, searcher: &Searcher, root: &str, name: &str) -> Result<Vec<String>> {
     let mut scored: Vec<(f64, String)> = Vec::new();
     let mut seen = BTreeSet::new();
     let prefix = Facet::from_path([root]).encoded_str().to_string() + "\u{0}";
     let words: Vec<&str> = name.split_whitespace().collect();
     for segment in searcher.segment_readers() {
-        let inverted = segment
-            .inverted_index(index.fields.entity)
-            .map_err(Error::tantivy(&index.path))?;
-        let mut stream = inverted
-            .terms()
+        let Some(column) = index
+            .columns
+            .str_column(segment, schema::names::ENTITY)
+            .map_err(Error::tantivy(&index.path))?
+        else {
+            continue;
+        };
+        let mut stream = column
+            .dictionary()
             .range()
             .ge(prefix.as_bytes())
             .into_stream()

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, OwnedValue};
+use tantivy::schema::{IndexRecordOption, OwnedValue};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
 use super::{first_text, to_hit, FacetCount, Facets, Interval, SearchRequest, SearchResponse, SimHashes};
@@ -180,8 +180,7 @@ impl NewsIndex {
                 if count < req.min_count {
                     continue;
                 }
-                let facet = Facet::from_path([kind.as_str(), name.as_str()]);
-                let term = Term::from_facet(self.fields.entity, &facet);
+                let term = Term::from_field_text(self.fields.of_kind(kind), &crate::schema::name_term(&name));
                 let corpus = searcher
                     .doc_freq(&term)
                     .map_err(Error::tantivy(&self.path))?
