@@ -29,11 +29,12 @@ use tantivy::{DocId, Score, Searcher};
 
 use crate::search::FacetCount;
 
-/// String columns (facets, ids) opened once per segment: opening one
+/// String columns (entities, ids) opened once per segment: opening one
 /// parses its dictionary's index, which cost more than a query's counting.
-/// Also remembers facet names by ordinal and the ordinal range of each
+/// Also remembers entity names by ordinal and the ordinal range of each
 /// root: naming an ordinal decompresses a dictionary block, and the same
-/// names (United States, Reuters) top most queries.
+/// names (United States, Reuters) top most queries. A process that searches
+/// on also gets decoded ordinals and days ([`SecondUse`]).
 #[derive(Default)]
 pub struct ColumnCache {
     columns: Mutex<HashMap<(SegmentId, String), StrColumn>>,
