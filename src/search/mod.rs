@@ -166,7 +166,11 @@ impl SearchRequest {
 
     /// Has the request a date or name filter?
     fn filtered(&self) -> bool {
-        self.since.is_some() || self.until.is_some() || self.names().iter().any(|(n, _)| !n.is_empty())
+        self.since.is_some()
+            || self.until.is_some()
+            || [&self.person, &self.org, &self.place, &self.source]
+                .iter()
+                .any(|n| !n.is_empty())
     }
 
     fn names(&self) -> [(Vec<String>, &'static str); 4] {
