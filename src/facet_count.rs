@@ -613,29 +613,40 @@ mod tests {
     use super::*;
     use tantivy::collector::Count;
     use tantivy::query::AllQuery;
-    use tantivy::schema::{FacetOptions, Schema};
+    use tantivy::schema::{Schema, FAST};
     use tantivy::{Index, IndexWriter, TantivyDocument};
 
-    /// `n` documents: every one names A, every 2nd B, every 10th C.
-    fn index(n: u32) -> Index {
+    /// `n` documents whose entity column holds `names(i)` (root, name) for
+    /// document `i`, as the indexer writes it.
+    fn index_of(n: u32, names: impl Fn(u32) -> Vec<(&'static str, String)>) -> Index {
         let mut b = Schema::builder();
-        let f = b.add_facet_field("entity", FacetOptions::default());
+        let f = b.add_text_field("entity", FAST);
         let index = Index::create_in_ram(b.build());
         let mut w: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
         for i in 0..n {
             let mut doc = TantivyDocument::default();
-            doc.add_facet(f, Facet::from_path(["person", "A"]));
-            if i % 2 == 0 {
-                doc.add_facet(f, Facet::from_path(["person", "B"]));
+            for (root, name) in names(i) {
+                doc.add_text(f, crate::schema::entity_value(root, &name));
             }
-            if i % 10 == 0 {
-                doc.add_facet(f, Facet::from_path(["person", "C"]));
-            }
-            doc.add_facet(f, Facet::from_path(["place", "X"]));
             w.add_document(doc).unwrap();
         }
         w.commit().unwrap();
         index
+    }
+
+    /// `n` documents: every one names A, every 2nd B, every 10th C.
+    fn index(n: u32) -> Index {
+        index_of(n, |i| {
+            let mut names = vec![("person", "A".to_string())];
+            if i % 2 == 0 {
+                names.push(("person", "B".to_string()));
+            }
+            if i % 10 == 0 {
+                names.push(("person", "C".to_string()));
+            }
+            names.push(("place", "X".to_string()));
+            names
+        })
     }
 
     fn run(n: u32) -> (Vec<FacetCount>, bool) {
@@ -666,19 +677,12 @@ mod tests {
 
     #[test]
     fn decoded_ordinals_count_like_the_column() {
-        // Every 3rd document has no facet: rows are not one per document.
-        let mut b = Schema::builder();
-        let f = b.add_facet_field("entity", FacetOptions::default());
-        let index = Index::create_in_ram(b.build());
-        let mut w: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
-        for i in 0..5_000u32 {
-            let mut doc = TantivyDocument::default();
-            for k in 0..(i % 3) {
-                doc.add_facet(f, Facet::from_path(["person", &format!("P{}", (i * 7 + k) % 97)]));
-            }
-            w.add_document(doc).unwrap();
-        }
-        w.commit().unwrap();
+        // Every 3rd document has no name: rows are not one per document.
+        let index = index_of(5_000, |i| {
+            (0..i % 3)
+                .map(|k| ("person", format!("P{}", (i * 7 + k) % 97)))
+                .collect()
+        });
         let searcher = index.reader().unwrap().searcher();
         let cache = Arc::new(ColumnCache::default());
         let counts = |exact: bool| {
