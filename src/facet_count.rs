@@ -131,7 +131,7 @@ impl<T> SecondUse<T> {
 /// the compressed column each read was a chain of cache misses (row index,
 /// then bit-packed values) that the next document's reads waited on. Plain
 /// arrays let [`FacetOrdSegment::count`] prefetch documents ahead. They
-/// cost 4 bytes per value and time to build (10 MB and 17 ms on the 200k
+/// cost 4 bytes per value and time to build (21 MB and 17 ms on the 200k
 /// corpus), so they are built only for a segment counted a second time: a
 /// one-shot `search` process never pays for them.
 pub struct FlatOrds {
