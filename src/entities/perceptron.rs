@@ -1,10 +1,12 @@
-//! A greedy averaged-perceptron sequence tagger for named entities (BIO
-//! tags over PER, ORG, LOC, MISC), trained on CoNLL-2003.
+//! A greedy averaged-perceptron sequence tagger for named entities (PER,
+//! ORG, LOC, MISC), trained on CoNLL-2003. It reads and returns BIO tags and
+//! predicts BILOU tags inside.
 //!
 //! Features are hashed strings (word forms, shapes, affixes, neighbours,
-//! previous tags); weights live in a map from feature hash to one weight per
-//! tag, so the model holds only features seen in training. Decoding is left
-//! to right with the two previous predicted tags, constrained to valid BIO.
+//! previous tags, the word's neighbours elsewhere in the article); weights
+//! live in a map from feature hash to one weight per tag, so the model holds
+//! only features seen in training. Decoding is left to right with the two
+//! previous predicted tags; a name goes on only as its own type.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -17,11 +19,17 @@ use super::clusters::Cluster;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::io::{Read, Write};
 
-/// Tags in a fixed order: O, then B/I for each type.
+/// Tags in a fixed order: O, then B/I for each type. This is what the
+/// tagger reads and returns; inside, the model predicts [`N`] BILOU tags.
 pub const TAGS: [&str; 9] = [
     "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
 ];
-const N: usize = TAGS.len();
+/// Tags the model predicts: O, then Begin, Inside, Last and Unit for each
+/// type in [`TAGS`]' order. Knowing where a name ends lets a left-to-right
+/// tagger close it itself (Ratinov & Roth 2009 found BILOU better than BIO
+/// for greedy NER): under BIO, "Driefontein Consolidated Ltd" tagged
+/// B-LOC, O could not take "Ltd" as inside an organisation any more.
+const N: usize = 17;
 /// Tag index of "no previous tag" (sentence start), only used in features.
 const START: usize = N;
 
@@ -38,12 +46,62 @@ fn is_begin(t: usize) -> bool {
     t > 0 && t % 2 == 1
 }
 
-/// May `t` follow `prev` in BIO? I-X only after B-X or I-X.
+/// A model tag's type (1 to 4, 0 for O) and part (0 Begin, 1 Inside,
+/// 2 Last, 3 Unit).
+fn type_part(t: usize) -> (usize, usize) {
+    if t == 0 || t >= N {
+        (0, 0)
+    } else {
+        ((t - 1) / 4 + 1, (t - 1) % 4)
+    }
+}
+
+/// Does model tag `t` leave a name open (Begin or Inside)?
+fn opens(t: usize) -> bool {
+    let (ty, part) = type_part(t);
+    ty > 0 && part < 2
+}
+
+/// May model tag `t` follow `prev`? A name is continued (Inside, Last)
+/// only by its own type, and only while open. An open name may also be
+/// left unclosed, where the tagger sees it cannot go on ("Vostochny
+/// cosmodrome"): forcing it on would run it over the words that follow.
 fn allowed(prev: usize, t: usize) -> bool {
-    if t == 0 || is_begin(t) {
+    let (ty, part) = type_part(t);
+    if t == 0 || part == 0 || part == 3 {
         return true;
     }
-    prev != START && prev != 0 && tag_type(prev) == tag_type(t)
+    opens(prev) && ty == type_part(prev).0
+}
+
+/// BIO tags as model tags.
+fn to_model(tags: &[usize]) -> Vec<usize> {
+    (0..tags.len())
+        .map(|i| {
+            let t = tags[i];
+            if t == 0 {
+                return 0;
+            }
+            let ty = (t - 1) / 2;
+            let goes_on = tags.get(i + 1) == Some(&(2 + 2 * ty));
+            let part = match (is_begin(t), goes_on) {
+                (true, true) => 0,
+                (false, true) => 1,
+                (false, false) => 2,
+                (true, false) => 3,
+            };
+            1 + 4 * ty + part
+        })
+        .collect()
+}
+
+/// A model tag as a BIO tag.
+fn to_bio(t: usize) -> usize {
+    match type_part(t) {
+        (0, _) => 0,
+        (ty, 0 | 3) => 2 * ty - 1,
+        (ty, _) => 2 * ty,
+    }
 }
 
 /// A sentence of tokens, with gold tags when read from CoNLL data.
@@ -189,6 +247,9 @@ struct Prepared<'a> {
     /// Per token: what the document's history says of the word (set by
     /// [`Prepared::fill`]).
     hist: Vec<[u8; 1]>,
+    /// Per token: the word's neighbours elsewhere in the document, as
+    /// feature hashes (0 for none); set by [`Prepared::fill`].
+    agg: Vec<[u64; AGG]>,
     /// Per token and gazetteer list: its place in the longest listed name
     /// covering it (0 none, 1 begin, 2 inside, 3 last, 4 unit).
     gaz: Vec<[u8; GAZ_LISTS.len()]>,
@@ -224,6 +285,7 @@ impl<'a> Prepared<'a> {
         }
         self.doc[i] = doc.of(&self.lower[i]);
         self.hist[i] = hist.of(self.doc[i].1);
+        self.agg[i] = doc.context(self.doc[i].1);
     }
 
     /// Marks the sentence's gazetteer matches: runs starting with a
@@ -413,12 +475,19 @@ pub struct DocCase<'a> {
     /// already lower case (most words), so building this rarely allocates.
     /// Values: (capitalised inside a sentence, lower case, number).
     seen: FxHashMap<Cow<'a, str>, (bool, bool, u32)>,
+    /// Per word number: the distinct words next to its capitalised
+    /// occurrences, as feature hashes (the first [`AGG`] / 2 on each side).
+    ctx: Vec<[u64; AGG]>,
 }
+
+/// Neighbours kept per word for context aggregation (half left, half right).
+const AGG: usize = 8;
 
 impl<'a> DocCase<'a> {
     /// Collects case evidence from a document's sentences.
     pub fn new<W: AsRef<str> + 'a, S: AsRef<[W]> + 'a>(sentences: &'a [S]) -> DocCase<'a> {
         let mut seen: FxHashMap<Cow<'a, str>, (bool, bool, u32)> = FxHashMap::default();
+        let mut ctx: Vec<[u64; AGG]> = Vec::new();
         for s in sentences {
             let s = s.as_ref();
             let shouted = is_shouted(s);
@@ -429,6 +498,29 @@ impl<'a> DocCase<'a> {
                 }
                 let n = seen.len() as u32;
                 let e = seen.entry(lowered(w)).or_insert((false, false, n));
+                if e.2 as usize == ctx.len() {
+                    ctx.push([0; AGG]);
+                }
+                if starts_upper(w) {
+                    let near = |j: Option<usize>, edge: &'static str| match j.and_then(|j| s.get(j)) {
+                        Some(v) => lowered(v.as_ref()),
+                        None => Cow::Borrowed(edge),
+                    };
+                    let slots = &mut ctx[e.2 as usize];
+                    let sides = [
+                        (b"agl", near(i.checked_sub(1), "<s>"), 0),
+                        (b"agr", near(Some(i + 1), "</s>"), AGG / 2),
+                    ];
+                    for (tag, word, at) in sides {
+                        let h = fhash(&[tag, word.as_bytes()]);
+                        let side = &mut slots[at..at + AGG / 2];
+                        if !side.contains(&h) {
+                            if let Some(free) = side.iter_mut().find(|x| **x == 0) {
+                                *free = h;
+                            }
+                        }
+                    }
+                }
                 // A headline in capitals says nothing about case.
                 if shouted {
                     continue;
@@ -440,7 +532,12 @@ impl<'a> DocCase<'a> {
                 }
             }
         }
-        DocCase { seen }
+        DocCase { seen, ctx }
+    }
+
+    /// Context-aggregation features of word number `n`.
+    fn context(&self, n: u32) -> [u64; AGG] {
+        self.ctx.get(n as usize).copied().unwrap_or([0; AGG])
     }
 
     fn of(&self, lower: &str) -> (&'static [u8], u32) {
@@ -484,7 +581,7 @@ impl History {
 
     /// Records tag `t` for word `n`, a token that could start a name.
     fn record(&mut self, n: u32, t: usize) {
-        let ty = if t == 0 { 0 } else { t.div_ceil(2) };
+        let ty = type_part(t).0;
         if let Some(c) = self.counts.get_mut(n as usize) {
             c[ty] = c[ty].saturating_add(1);
         }
@@ -527,6 +624,7 @@ fn prepare<'a, W: AsRef<str>>(words: &'a [W]) -> Prepared<'a> {
         caps: vec![*b"-"; words.len()],
         clusters: vec![CL_NONE; words.len()],
         hist: vec![*b"n"; words.len()],
+        agg: vec![[0; AGG]; words.len()],
         gaz: vec![[0; GAZ_LISTS.len()]; words.len()],
         doc: vec![(b"none", u32::MAX); words.len()],
         shapes: vec![Cow::Borrowed(""); words.len()],
@@ -651,6 +749,7 @@ fn context_features<W: AsRef<str>>(
             out.push(fhash(&[b"gzs", &[b as u8, part], shp(i_)]));
         }
     }
+    out.extend(p.agg[i].iter().filter(|&&h| h != 0));
     out.push(fhash(&[b"hist", &p.hist[i]]));
     out.push(fhash(&[b"hist-s", &p.hist[i], shp(i_)]));
     out.push(fhash(&[b"clf-1", cl_at(i_ - 1, 0)]));
@@ -810,7 +909,7 @@ impl Perceptron {
         for i in 0..words.len() {
             // Outside an entity, a lower-case word in ordinary prose does
             // not start one: skip scoring it (most tokens are such words).
-            let plain = !p.shouted && prev == 0 && is_plain(words[i].as_ref());
+            let plain = !p.shouted && !opens(prev) && is_plain(words[i].as_ref());
             let t = if plain {
                 0
             } else {
@@ -841,7 +940,7 @@ impl Perceptron {
                 }
                 t
             };
-            out.push(t);
+            out.push(to_bio(t));
             prev2 = prev;
             prev = t;
         }
@@ -896,12 +995,11 @@ impl Perceptron {
                 let mut p = prepare(&s.words);
                 p.gazetteer(&s.words, &model.table);
                 let (mut prev, mut prev2) = (START, START);
-                for i in 0..s.words.len() {
+                for (i, gold) in to_model(&s.tags).into_iter().enumerate() {
                     time += 1;
                     p.fill(&s.words, i, &cases[d], &hist, &model.table);
                     features(&s.words, &p, i, prev, prev2, &mut feats);
                     let guess = model.best(&feats, prev);
-                    let gold = s.tags[i];
                     if guess != gold {
                         for &f in &feats {
                             let w = model.weights.entry(f).or_insert([0.0; N]);
@@ -1090,7 +1188,7 @@ impl Perceptron {
 }
 
 /// Model file signature and version.
-const MAGIC: &[u8; 5] = b"NDXP2";
+const MAGIC: &[u8; 5] = b"NDXP3";
 
 /// Writes a word table sorted by word (words of 256 bytes or more, which
 /// are not words, are left out).
@@ -1285,15 +1383,55 @@ mod tests {
     }
 
     #[test]
+    fn bio_tags_become_bilou_and_back() {
+        // B-PER I-PER I-PER O B-LOC B-LOC I-LOC O I-ORG (IOB1-style start)
+        let bio = [1, 2, 2, 0, 5, 5, 6, 0, 4];
+        let model = to_model(&bio);
+        let parts: Vec<(usize, usize)> = model.iter().map(|&t| type_part(t)).collect();
+        assert_eq!(
+            parts,
+            [
+                (1, 0),
+                (1, 1),
+                (1, 2),
+                (0, 0),
+                (3, 3),
+                (3, 0),
+                (3, 2),
+                (0, 0),
+                (2, 2)
+            ]
+        );
+        let back: Vec<usize> = model.iter().map(|&t| to_bio(t)).collect();
+        assert_eq!(spans(&back), spans(&bio));
+    }
+
+    #[test]
+    fn names_continue_only_their_own_type_but_may_stop_early() {
+        let [b_per, i_per, l_per, u_per] = [1, 2, 3, 4];
+        let i_org = 6;
+        assert!(allowed(b_per, i_per) && allowed(i_per, l_per));
+        assert!(
+            !allowed(b_per, i_org),
+            "a person does not go on as an organisation"
+        );
+        assert!(!allowed(0, i_per) && !allowed(u_per, l_per) && !allowed(START, i_per));
+        // Left open where the tagger cannot go on: O or a new name.
+        assert!(allowed(b_per, 0) && allowed(i_per, u_per));
+    }
+
+    #[test]
     fn history_keeps_the_most_frequent_type_per_word() {
         let sentences = [["Ford", "said"], ["Ford", "rose"]];
         let doc = DocCase::new(&sentences);
         let (_, ford) = doc.of("ford");
         let mut h = History::new(&doc);
         assert_eq!(h.of(ford), *b"n");
-        h.record(ford, 3); // B-ORG
-        h.record(ford, 1); // B-PER
-        h.record(ford, 4); // I-ORG
+        // Model (BILOU) tags from BIO ones: U-ORG, U-PER and L-ORG.
+        let tags = to_model(&[3, 1, 0, 3, 4]);
+        h.record(ford, tags[0]);
+        h.record(ford, tags[1]);
+        h.record(ford, tags[4]);
         assert_eq!(h.of(ford), *b"2", "ORG, twice");
         assert_eq!(h.of(u32::MAX), *b"n", "a word not in the document");
     }
@@ -1330,6 +1468,10 @@ mod tests {
                     "Mr O\n{name} I-PER\n{verb} O\nin O\nParis I-LOC\n. O\n"
                 )));
             }
+        }
+        // Each sentence its own article, as the tagger will see it.
+        for (k, s) in data.iter_mut().enumerate() {
+            s.doc = k;
         }
         let lex = Lexicon {
             caps: capitalisation_table(["The man Taylor said that Taylor left"].into_iter()),
