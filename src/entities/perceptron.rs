@@ -247,9 +247,6 @@ struct Prepared<'a> {
     /// Per token: what the document's history says of the word (set by
     /// [`Prepared::fill`]).
     hist: Vec<[u8; 1]>,
-    /// Per token: the word's neighbours elsewhere in the document, as
-    /// feature hashes (0 for none); set by [`Prepared::fill`].
-    agg: Vec<[u64; AGG]>,
     /// Per token and gazetteer list: its place in the longest listed name
     /// covering it (0 none, 1 begin, 2 inside, 3 last, 4 unit).
     gaz: Vec<[u8; GAZ_LISTS.len()]>,
@@ -285,7 +282,6 @@ impl<'a> Prepared<'a> {
         }
         self.doc[i] = doc.of(&self.lower[i]);
         self.hist[i] = hist.of(self.doc[i].1);
-        self.agg[i] = doc.context(self.doc[i].1);
     }
 
     /// Marks the sentence's gazetteer matches: runs starting with a
@@ -536,8 +532,8 @@ impl<'a> DocCase<'a> {
     }
 
     /// Context-aggregation features of word number `n`.
-    fn context(&self, n: u32) -> [u64; AGG] {
-        self.ctx.get(n as usize).copied().unwrap_or([0; AGG])
+    fn context(&self, n: u32) -> &[u64] {
+        self.ctx.get(n as usize).map_or(&[], |c| c.as_slice())
     }
 
     fn of(&self, lower: &str) -> (&'static [u8], u32) {
@@ -624,7 +620,6 @@ fn prepare<'a, W: AsRef<str>>(words: &'a [W]) -> Prepared<'a> {
         caps: vec![*b"-"; words.len()],
         clusters: vec![CL_NONE; words.len()],
         hist: vec![*b"n"; words.len()],
-        agg: vec![[0; AGG]; words.len()],
         gaz: vec![[0; GAZ_LISTS.len()]; words.len()],
         doc: vec![(b"none", u32::MAX); words.len()],
         shapes: vec![Cow::Borrowed(""); words.len()],
@@ -665,6 +660,7 @@ fn features<W: AsRef<str>>(
     i: usize,
     prev: usize,
     prev2: usize,
+    doc: &DocCase,
     out: &mut Vec<u64>,
 ) {
     out.clear();
@@ -676,7 +672,7 @@ fn features<W: AsRef<str>>(
         &p.clusters[i],
         out,
     );
-    context_features(words, p, i, prev, prev2, out);
+    context_features(words, p, i, prev, prev2, doc, out);
 }
 
 /// Features of token `i` in its sentence and document.
@@ -686,6 +682,7 @@ fn context_features<W: AsRef<str>>(
     i: usize,
     prev: usize,
     prev2: usize,
+    doc: &DocCase,
     out: &mut Vec<u64>,
 ) {
     let lw = p.lower[i].as_bytes();
@@ -749,7 +746,7 @@ fn context_features<W: AsRef<str>>(
             out.push(fhash(&[b"gzs", &[b as u8, part], shp(i_)]));
         }
     }
-    out.extend(p.agg[i].iter().filter(|&&h| h != 0));
+    out.extend(doc.context(p.doc[i].1).iter().filter(|&&h| h != 0));
     out.push(fhash(&[b"hist", &p.hist[i]]));
     out.push(fhash(&[b"hist-s", &p.hist[i], shp(i_)]));
     out.push(fhash(&[b"clf-1", cl_at(i_ - 1, 0)]));
@@ -761,8 +758,14 @@ fn context_features<W: AsRef<str>>(
 /// The trained model.
 #[derive(Default)]
 pub struct Perceptron {
-    /// Keys are already hashes: no need to hash them again.
+    /// Weights as trained (empty in a loaded model). Keys are already
+    /// hashes: no need to hash them again.
     weights: IntMap<u64, [f32; N]>,
+    /// The weights the tagger reads: quantised to i16 (times `scale`), as
+    /// the model file stores them. Half the bytes of f32 per feature, so a
+    /// lookup, usually a cache miss, touches one cache line, not two.
+    packed: IntMap<u64, [i16; N]>,
+    scale: f32,
     lex: Lexicon,
     /// `lex` compiled for lookups.
     table: WordTable,
@@ -784,7 +787,7 @@ thread_local! {
     /// Summed word-feature scores per raw word, for one model at a time:
     /// names and punctuation recur across articles, and this saves a third
     /// of the weight lookups (cache misses) per token.
-    static WORD_SCORES: RefCell<(u64, FxHashMap<String, [f32; N]>)> =
+    static WORD_SCORES: RefCell<(u64, FxHashMap<String, [i32; N]>)> =
         RefCell::new((0, FxHashMap::default()));
 }
 
@@ -829,19 +832,47 @@ pub fn capitalisation_table<'a>(texts: impl Iterator<Item = &'a str>) -> FxHashM
 }
 
 /// The highest-scoring tag that may follow `prev` (ties to the lower index).
-fn best_allowed(s: &[f32; N], prev: usize) -> usize {
-    (0..N)
-        .filter(|&t| allowed(prev, t))
-        .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
-        .unwrap_or(0)
+fn best_allowed<T: PartialOrd + Copy>(s: &[T; N], prev: usize) -> usize {
+    let mut best: Option<usize> = None;
+    for t in (0..N).filter(|&t| allowed(prev, t)) {
+        if best.is_none_or(|b| s[t] > s[b]) {
+            best = Some(t);
+        }
+    }
+    best.unwrap_or(0)
+}
+
+/// Quantises weights to i16 with one scale for all (0 if there are none).
+fn pack(weights: &IntMap<u64, [f32; N]>) -> (IntMap<u64, [i16; N]>, f32) {
+    let max = weights
+        .values()
+        .flat_map(|w| w.iter())
+        .fold(0f32, |m, v| m.max(v.abs()));
+    let scale = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
+    let packed = weights
+        .iter()
+        .map(|(f, w)| (*f, w.map(|v| (v / scale).round() as i16)))
+        .collect();
+    (packed, scale)
 }
 
 impl Perceptron {
-    fn scores(&self, feats: &[u64]) -> [f32; N] {
-        self.add_scores([0f32; N], feats)
+    /// A model of these weights, ready to tag.
+    fn with_weights(weights: IntMap<u64, [f32; N]>, lex: Lexicon) -> Perceptron {
+        let (packed, scale) = pack(&weights);
+        Perceptron {
+            weights,
+            packed,
+            scale,
+            table: WordTable::new(&lex),
+            lex,
+            id: next_model_id(),
+        }
     }
 
-    fn add_scores(&self, mut s: [f32; N], feats: &[u64]) -> [f32; N] {
+    /// Scores by the weights as they are while training.
+    fn training_scores(&self, feats: &[u64]) -> [f32; N] {
+        let mut s = [0f32; N];
         for f in feats {
             if let Some(w) = self.weights.get(f) {
                 for t in 0..N {
@@ -852,8 +883,16 @@ impl Perceptron {
         s
     }
 
-    fn best(&self, feats: &[u64], prev: usize) -> usize {
-        best_allowed(&self.scores(feats), prev)
+    /// Adds the packed weights of `feats` to `s`.
+    fn add_scores(&self, mut s: [i32; N], feats: &[u64]) -> [i32; N] {
+        for f in feats {
+            if let Some(w) = self.packed.get(f) {
+                for t in 0..N {
+                    s[t] += w[t] as i32;
+                }
+            }
+        }
+        s
     }
 
     /// Tags each sentence of one document.
@@ -899,7 +938,7 @@ impl Perceptron {
         words: &[W],
         doc: &DocCase,
         hist: &mut History,
-        cache: &mut FxHashMap<String, [f32; N]>,
+        cache: &mut FxHashMap<String, [i32; N]>,
     ) -> Vec<usize> {
         let mut p = prepare(words);
         p.gazetteer(words, &self.table);
@@ -927,13 +966,13 @@ impl Perceptron {
                             &p.clusters[i],
                             &mut feats,
                         );
-                        let s = self.scores(&feats);
+                        let s = self.add_scores([0; N], &feats);
                         cache.insert(raw.to_string(), s);
                         s
                     }
                 };
                 feats.clear();
-                context_features(words, &p, i, prev, prev2, &mut feats);
+                context_features(words, &p, i, prev, prev2, doc, &mut feats);
                 let t = best_allowed(&self.add_scores(base, &feats), prev);
                 if starts_upper(raw) {
                     hist.record(p.doc[i].1, t);
@@ -998,8 +1037,8 @@ impl Perceptron {
                 for (i, gold) in to_model(&s.tags).into_iter().enumerate() {
                     time += 1;
                     p.fill(&s.words, i, &cases[d], &hist, &model.table);
-                    features(&s.words, &p, i, prev, prev2, &mut feats);
-                    let guess = model.best(&feats, prev);
+                    features(&s.words, &p, i, prev, prev2, &cases[d], &mut feats);
+                    let guess = best_allowed(&model.training_scores(&feats), prev);
                     if guess != gold {
                         for &f in &feats {
                             let w = model.weights.entry(f).or_insert([0.0; N]);
@@ -1040,12 +1079,7 @@ impl Perceptron {
             }
             weights.insert(*f, avg);
         }
-        Perceptron {
-            weights,
-            lex: self.lex.clone(),
-            table: WordTable::new(&self.lex),
-            id: next_model_id(),
-        }
+        Perceptron::with_weights(weights, self.lex.clone())
     }
 
     /// The mean of models trained on the same lexicon (for example with
@@ -1062,50 +1096,41 @@ impl Perceptron {
             }
         }
         let lex = models.first().map(|m| m.lex.clone()).unwrap_or_default();
-        Perceptron {
-            weights,
-            table: WordTable::new(&lex),
-            lex,
-            id: next_model_id(),
-        }
+        Perceptron::with_weights(weights, lex)
     }
 
     /// Number of features with weights.
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.packed.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
+        self.packed.is_empty()
     }
 
     /// Writes the model compactly: features whose weights are all below
     /// `prune` in magnitude are dropped; weights are quantised to i16 with
     /// one scale; the whole is gzip-compressed.
     pub fn save(&self, out: impl Write, prune: f32) -> std::io::Result<()> {
-        let max = self
-            .weights
-            .values()
-            .flat_map(|w| w.iter())
-            .fold(0f32, |m, v| m.max(v.abs()));
-        let scale = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
-        let mut keys: Vec<&u64> = self
-            .weights
-            .keys()
-            .filter(|k| self.weights[k].iter().any(|v| v.abs() >= prune))
-            .collect();
+        let kept = |k: &u64| match self.weights.get(k) {
+            Some(w) => w.iter().any(|v| v.abs() >= prune),
+            None => self.packed[k]
+                .iter()
+                .any(|&q| (q as f32 * self.scale).abs() >= prune),
+        };
+        let mut keys: Vec<&u64> = self.packed.keys().filter(|k| kept(k)).collect();
         keys.sort();
         let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::best());
         gz.write_all(MAGIC)?;
-        gz.write_all(&scale.to_le_bytes())?;
+        gz.write_all(&self.scale.to_le_bytes())?;
         gz.write_all(&(keys.len() as u64).to_le_bytes())?;
         let mut last = 0u64;
         for k in keys {
             // Sorted keys: store deltas, which compress better.
             gz.write_all(&(k.wrapping_sub(last)).to_le_bytes())?;
             last = *k;
-            for v in self.weights[k] {
-                gz.write_all(&((v / scale).round() as i16).to_le_bytes())?;
+            for q in self.packed[k] {
+                gz.write_all(&q.to_le_bytes())?;
             }
         }
         // Word tables: length-prefixed word, then its value bytes.
@@ -1144,16 +1169,16 @@ impl Perceptron {
         if buf.len() < end + 8 {
             return Err(bad("truncated tagger model"));
         }
-        let mut weights = IntMap::with_capacity_and_hasher(n, Default::default());
+        let mut packed = IntMap::with_capacity_and_hasher(n, Default::default());
         let mut last = 0u64;
         for r in buf[17..end].chunks_exact(rec) {
             let key = last.wrapping_add(u64::from_le_bytes(r[..8].try_into().expect("8 bytes")));
             last = key;
-            let mut w = [0f32; N];
+            let mut w = [0i16; N];
             for (t, c) in r[8..].chunks_exact(2).enumerate() {
-                w[t] = i16::from_le_bytes([c[0], c[1]]) as f32 * scale;
+                w[t] = i16::from_le_bytes([c[0], c[1]]);
             }
-            weights.insert(key, w);
+            packed.insert(key, w);
         }
         let mut at = end;
         let caps = read_table::<1>(&buf, &mut at)?
@@ -1179,7 +1204,9 @@ impl Perceptron {
             gazetteer,
         };
         Ok(Perceptron {
-            weights,
+            weights: IntMap::default(),
+            packed,
+            scale,
             table: WordTable::new(&lex),
             lex,
             id: next_model_id(),

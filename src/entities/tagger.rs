@@ -136,30 +136,45 @@ fn is_lowercase_word(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_lowercase)
 }
 
-/// Other occurrences, as whole words, of the multi-word names in
-/// `mentions`: as written where found, and as given (an acronym's long
-/// form), each with the kind and name of its first mention.
-fn repeated_names(text: &str, mentions: &[Mention]) -> Vec<Mention> {
-    let mut seen: Vec<(&str, &Mention)> = Vec::new();
+/// Other occurrences of the multi-word names in `mentions`: as written
+/// where found, and as given (an acronym's long form), each with the kind
+/// and name of its first mention. Matched token by token over `sentences`
+/// (the text's tokens), starting only at capitalised words.
+fn repeated_names(text: &str, sentences: &[Vec<Tok>], mentions: &[Mention]) -> Vec<Mention> {
+    let mut names: Vec<(Vec<&str>, &Mention)> = Vec::new();
     for m in mentions {
         for written in [&text[m.start..m.end], m.name.as_str()] {
-            if written.contains(' ') && !seen.iter().any(|(w, _)| *w == written) {
-                seen.push((written, m));
+            let words: Vec<&str> = tokenize(written)
+                .concat()
+                .into_iter()
+                .map(|(a, b)| &written[a..b])
+                .collect();
+            let starts_upper = words.first().is_some_and(|w| w.starts_with(char::is_uppercase));
+            if words.len() > 1 && starts_upper && !names.iter().any(|(n, _)| *n == words) {
+                names.push((words, m));
             }
         }
     }
-    let word_edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
     let mut out = Vec::new();
-    for (written, m) in seen {
-        for (start, _) in text.match_indices(written) {
-            let end = start + written.len();
-            if word_edge(text[..start].chars().next_back()) && word_edge(text[end..].chars().next()) {
-                out.push(Mention {
-                    kind: m.kind,
-                    name: m.name.clone(),
-                    start,
-                    end,
-                });
+    if names.is_empty() {
+        return out;
+    }
+    for sent in sentences {
+        for i in 0..sent.len() {
+            let word = |j: usize| &text[sent[j].0..sent[j].1];
+            if !word(i).starts_with(char::is_uppercase) {
+                continue;
+            }
+            for (words, m) in &names {
+                let end = i + words.len();
+                if end <= sent.len() && words.iter().enumerate().all(|(k, w)| word(i + k) == *w) {
+                    out.push(Mention {
+                        kind: m.kind,
+                        name: m.name.clone(),
+                        start: sent[i].0,
+                        end: sent[end - 1].1,
+                    });
+                }
             }
         }
     }
@@ -274,7 +289,7 @@ impl EntityExtractor for TaggerExtractor {
         // A name of several words found once is the same name where it
         // occurs again but the model split it ("Workers' Party" and
         // "Korea" in a second "Workers' Party of Korea").
-        listed.extend(repeated_names(text, &mentions));
+        listed.extend(repeated_names(text, &sentences, &mentions));
         for g in listed {
             let overlaps = |m: &Mention| m.start < g.end && g.start < m.end;
             let inside = |m: &Mention| g.start <= m.start && m.end <= g.end;
@@ -362,12 +377,12 @@ mod tests {
             start: 4,
             end: 7,
         };
-        let found = repeated_names(text, &[wpk]);
+        let found = repeated_names(text, &tokenize(text), &[wpk]);
         let at: Vec<(&str, &str)> = found
             .iter()
             .map(|m| (&text[m.start..m.end], m.name.as_str()))
             .collect();
-        // Only whole-word occurrences; a one-word name is never searched.
+        // Only whole words ("Koreans" is not "Korea").
         assert_eq!(at, [("Workers' Party of Korea", "Workers' Party of Korea")]);
         assert_eq!(found[0].kind, EntityKind::Org);
     }
