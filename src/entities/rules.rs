@@ -707,8 +707,26 @@ impl RuleExtractor {
     /// text? ("U.S." here is "U.S" to [`Self::gazetteer_mentions`].) Lets
     /// the tagger skip the gazetteer pass on sentences that have none.
     pub fn may_start_name(&self, token: &str) -> bool {
-        let known = |w: &str| with_lower(w, |l| self.gazetteer.contains_key(l));
-        is_cap(token) && (known(token) || known(token.trim_end_matches('.')))
+        self.longest_name_from(token) > 0
+    }
+
+    /// Words in the longest gazetteer name that `token` may start (0 if it
+    /// starts none); like [`RuleExtractor::may_start_name`].
+    pub fn longest_name_from(&self, token: &str) -> usize {
+        let words = |w: &str| {
+            with_lower(w, |l| {
+                self.gazetteer
+                    .get(l)
+                    .and_then(|e| e.first())
+                    .map(|e| e.words.len())
+            })
+        };
+        if !is_cap(token) {
+            return 0;
+        }
+        words(token)
+            .or_else(|| words(token.trim_end_matches('.')))
+            .unwrap_or(0)
     }
 
     /// What the gazetteer knows of `name`: its kind and its one spelling
@@ -745,6 +763,18 @@ impl RuleExtractor {
             }
         }
         out
+    }
+
+    /// The gazetteer's longest name at the very start of `text`, if any.
+    pub fn gazetteer_mention_at(&self, text: &str) -> Option<Mention> {
+        let toks = tokenize(text);
+        let (e, n) = self.gazetteer_match(&toks, 0)?;
+        Some(Mention {
+            kind: e.kind,
+            name: e.canonical.to_string(),
+            start: toks[0].start,
+            end: toks[n - 1].end,
+        })
     }
 
     /// Longest gazetteer entry starting at token `i`, as (entry, token count).

@@ -267,24 +267,38 @@ impl EntityExtractor for TaggerExtractor {
         }
         // Well-known names from the gazetteer: added where the model found
         // nothing, and in place of shorter spans inside them ("Republic of
-        // Korea" inside "Democratic People's Republic of Korea"). Only
-        // sentences with a word that starts a listed name are searched.
+        // Korea" inside "Democratic People's Republic of Korea"). Matched
+        // only at words that start a listed name, each over the few words a
+        // name can have, not over the whole sentence.
         let mut listed = Vec::new();
-        for sent in sentences
-            .iter()
-            .filter(|s| s.iter().any(|&(a, b)| self.aliases.may_start_name(&text[a..b])))
-        {
-            let (start, end) = (sent[0].0, sent[sent.len() - 1].1);
-            listed.extend(
-                self.aliases
-                    .gazetteer_mentions(&text[start..end])
-                    .into_iter()
-                    .map(|mut g| {
-                        g.start += start;
-                        g.end += start;
-                        g
-                    }),
-            );
+        for sent in &sentences {
+            let mut covered = 0;
+            for (k, &(a, b)) in sent.iter().enumerate() {
+                // A listed name may start with a possessive ("People's
+                // Bank of China"), which the tagger splits off.
+                let possessive = sent
+                    .get(k + 1)
+                    .filter(|&&(c, d)| c == b && matches!(&text[c..d], "'s" | "'S" | "’s" | "’S"));
+                let words = match (a < covered, possessive) {
+                    (true, _) => 0,
+                    (false, None) => self.aliases.longest_name_from(&text[a..b]),
+                    (false, Some(&(_, d))) => self
+                        .aliases
+                        .longest_name_from(&text[a..b])
+                        .max(self.aliases.longest_name_from(&text[a..d])),
+                };
+                if words == 0 {
+                    continue;
+                }
+                // Twice the words: punctuation is tokens too ("People 's").
+                let end = sent[(k + 2 * words + 1).min(sent.len()) - 1].1;
+                if let Some(mut g) = self.aliases.gazetteer_mention_at(&text[a..end]) {
+                    g.start += a;
+                    g.end += a;
+                    covered = g.end;
+                    listed.push(g);
+                }
+            }
         }
         // A name of several words found once is the same name where it
         // occurs again but the model split it ("Workers' Party" and
