@@ -383,6 +383,16 @@ mod tests {
     }
 
     #[test]
+    fn listed_names_may_start_with_a_possessive() {
+        let names: Vec<String> = TaggerExtractor::shipped()
+            .extract("SHANGHAI - THE PEOPLE'S BANK OF CHINA CUT RATES ON FRIDAY.")
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        assert!(names.iter().any(|n| n == "People's Bank of China"), "{names:?}");
+    }
+
+    #[test]
     fn names_found_once_cover_their_other_occurrences() {
         let text = "The WPK met. The Workers' Party of Korea and the Workers' Party of Koreans.";
         let wpk = Mention {
