@@ -703,15 +703,10 @@ impl RuleExtractor {
         RuleExtractor { gazetteer }
     }
 
-    /// Could a gazetteer name start at this token, as the tagger splits
-    /// text? ("U.S." here is "U.S" to [`Self::gazetteer_mentions`].) Lets
-    /// the tagger skip the gazetteer pass on sentences that have none.
-    pub fn may_start_name(&self, token: &str) -> bool {
-        self.longest_name_from(token) > 0
-    }
-
-    /// Words in the longest gazetteer name that `token` may start (0 if it
-    /// starts none); like [`RuleExtractor::may_start_name`].
+    /// Words in the longest gazetteer name that may start at this token, as
+    /// the tagger splits text (0 if none may). ("U.S." here is "U.S" to
+    /// the rules' own tokenizer.) Lets the tagger look for listed names only
+    /// where one may start, and only as far as it may go.
     pub fn longest_name_from(&self, token: &str) -> usize {
         let words = |w: &str| {
             with_lower(w, |l| {
@@ -741,28 +736,6 @@ impl RuleExtractor {
             .iter()
             .find(|e| e.words == words)
             .map(|e| (e.kind, e.canonical))
-    }
-
-    /// The gazetteer's matches alone, without the capitalisation rules.
-    pub fn gazetteer_mentions(&self, text: &str) -> Vec<Mention> {
-        let toks = tokenize(text);
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < toks.len() {
-            match self.gazetteer_match(&toks, i) {
-                Some((e, n)) => {
-                    out.push(Mention {
-                        kind: e.kind,
-                        name: e.canonical.to_string(),
-                        start: toks[i].start,
-                        end: toks[i + n - 1].end,
-                    });
-                    i += n;
-                }
-                None => i += 1,
-            }
-        }
-        out
     }
 
     /// The gazetteer's longest name at the very start of `text`, if any.
@@ -984,12 +957,26 @@ mod tests {
     use crate::entities::Entities;
 
     #[test]
-    fn may_start_name_sees_the_tagger_s_tokens() {
+    fn listed_names_start_at_the_tagger_s_tokens() {
         let r = RuleExtractor::new();
-        assert!(r.may_start_name("U.S."), "the tagger keeps the final period");
-        assert!(r.may_start_name("New") && r.may_start_name("KCNA"));
-        assert!(!r.may_start_name("new"), "only capitalised words");
-        assert!(!r.may_start_name("The"));
+        assert!(
+            r.longest_name_from("U.S.") > 0,
+            "the tagger keeps the final period"
+        );
+        assert!(r.longest_name_from("New") >= 2 && r.longest_name_from("KCNA") == 1);
+        assert_eq!(r.longest_name_from("new"), 0, "only capitalised words");
+        assert_eq!(r.longest_name_from("The"), 0);
+        let m = r
+            .gazetteer_mention_at("New York Stock Exchange shares rose")
+            .unwrap();
+        assert_eq!(
+            (m.name.as_str(), m.start, m.end),
+            ("New York Stock Exchange", 0, 23)
+        );
+        assert!(
+            r.gazetteer_mention_at("Shares of New York").is_none(),
+            "only at the start"
+        );
     }
 
     fn entities(text: &str) -> Entities {

@@ -3,7 +3,9 @@
 //! whole), tagged per document, and the spans mapped back to the text.
 //! Names are then given one spelling: the alias table of the rule-based
 //! extractor (U.S. -> United States), and acronyms defined in the text
-//! ("… Republic of Korea (DPRK)") joined to their long form.
+//! ("… Republic of Korea (DPRK)") joined to their long form. A name of
+//! several words found once also covers its other occurrences, where the
+//! model split it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
