@@ -463,8 +463,9 @@ impl WordTable {
 
 /// What the rest of a document says about a word's case: capitalised
 /// inside a sentence elsewhere (a name), lower-case elsewhere (a common
-/// word), both, or neither. Each word also gets a number, under which
-/// [`History`] keeps what the tagger made of it.
+/// word), both, or neither; and the words next to its capitalised
+/// occurrences. Each word also gets a number, under which [`History`] keeps
+/// what the tagger made of it.
 #[derive(Default)]
 pub struct DocCase<'a> {
     /// Keyed by the lower-cased word, borrowed from the text when it is
@@ -746,6 +747,8 @@ fn context_features<W: AsRef<str>>(
             out.push(fhash(&[b"gzs", &[b as u8, part], shp(i_)]));
         }
     }
+    // Context aggregation (Ratinov & Roth 2009): "Lomason" after "&" in
+    // one sentence helps where it stands alone in another.
     out.extend(doc.context(p.doc[i].1).iter().filter(|&&h| h != 0));
     out.push(fhash(&[b"hist", &p.hist[i]]));
     out.push(fhash(&[b"hist-s", &p.hist[i], shp(i_)]));
