@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
+
 use super::perceptron::{spans, Perceptron};
 use super::{EntityExtractor, EntityKind, Mention, RuleExtractor};
 use crate::sentences::is_abbreviation;
@@ -161,13 +163,18 @@ fn repeated_names(text: &str, sentences: &[Vec<Tok>], mentions: &[Mention]) -> V
     if names.is_empty() {
         return out;
     }
+    // By first word, so that a long article with many names stays linear.
+    let mut by_first: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (k, (words, _)) in names.iter().enumerate() {
+        by_first.entry(words[0]).or_default().push(k);
+    }
     for sent in sentences {
         for i in 0..sent.len() {
             let word = |j: usize| &text[sent[j].0..sent[j].1];
-            if !word(i).starts_with(char::is_uppercase) {
+            let Some(candidates) = by_first.get(word(i)) else {
                 continue;
-            }
-            for (words, m) in &names {
+            };
+            for (words, m) in candidates.iter().map(|&k| &names[k]) {
                 let end = i + words.len();
                 if end <= sent.len() && words.iter().enumerate().all(|(k, w)| word(i + k) == *w) {
                     out.push(Mention {
