@@ -2,8 +2,11 @@
 //! figure has a ratio next to it that holds on a noisy machine.
 //!
 //! ```text
-//! cargo bench --bench compare -- CORPUS [QUERY_FILE]
+//! cargo bench --bench compare -- CORPUS [QUERY_FILE] [--entities=none|rules]
 //! ```
+//!
+//! `--entities` builds newsdex with another extractor than the trained
+//! tagger, to see what entities cost against the same SQLite run.
 //!
 //! Measures, for each engine: a full build (wall, CPU, peak memory, size on
 //! disk, articles/s, MB/s of corpus text), a no-op and a 1%-changed
@@ -21,7 +24,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use newsdex::{index_corpus, IndexOptions, NewsIndex, NoProgress, SearchRequest};
+use std::sync::Arc;
+
+use newsdex::{
+    index_corpus, EntityExtractor, IndexOptions, NewsIndex, NoEntities, NoProgress, RuleExtractor,
+    SearchRequest, TaggerExtractor,
+};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -67,11 +75,22 @@ struct Row {
     date: String,
 }
 
+/// The extractor `--entities` names (the default is the trained tagger).
+fn extractor(kind: &str) -> Arc<dyn EntityExtractor> {
+    match kind {
+        "none" => Arc::new(NoEntities),
+        "rules" => Arc::new(RuleExtractor::new()),
+        "tagger" => Arc::new(TaggerExtractor::shipped()),
+        other => panic!("--entities={other}: expected none, rules or tagger"),
+    }
+}
+
 /// Child: build or update the newsdex index.
-fn child_newsdex(corpus: &Path, index: &Path, full: bool) -> Run {
+fn child_newsdex(corpus: &Path, index: &Path, full: bool, entities: &str) -> Run {
     let started = Instant::now();
     let opts = IndexOptions {
         full,
+        extractor: extractor(entities),
         ..IndexOptions::default()
     };
     let s = index_corpus(corpus, index, &opts, &NoProgress).expect("newsdex builds");
@@ -166,8 +185,8 @@ fn main() {
     if args.first().map(String::as_str) == Some("--child") {
         let p = |i: usize| PathBuf::from(&args[i]);
         let run = match args[1].as_str() {
-            "newsdex-full" => child_newsdex(&p(2), &p(3), true),
-            "newsdex-update" => child_newsdex(&p(2), &p(3), false),
+            "newsdex-full" => child_newsdex(&p(2), &p(3), true, &args[4]),
+            "newsdex-update" => child_newsdex(&p(2), &p(3), false, &args[4]),
             "sqlite-full" => child_sqlite(&p(2), &p(3), false),
             "sqlite-update" => child_sqlite(&p(2), &p(3), true),
             "sqlite-query" => {
@@ -192,6 +211,12 @@ fn main() {
         println!("{}", serde_json::to_string(&run).unwrap());
         return;
     }
+    let entities = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--entities="))
+        .unwrap_or("tagger")
+        .to_string();
+    extractor(&entities);
     let args: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let Some(source) = args.first() else {
         eprintln!("SKIPPED compare bench: give a corpus: cargo bench --bench compare -- CORPUS [QUERY_FILE]");
@@ -251,7 +276,12 @@ fn main() {
     std::fs::write(&rows_path, &rows).unwrap();
 
     eprintln!("building newsdex…");
-    let nx_full = child(&["newsdex-full", corpus.to_str().unwrap(), index.to_str().unwrap()]);
+    let nx_full = child(&[
+        "newsdex-full",
+        corpus.to_str().unwrap(),
+        index.to_str().unwrap(),
+        &entities,
+    ]);
     eprintln!("building SQLite FTS5…");
     let sq_full = child(&["sqlite-full", rows_path.to_str().unwrap(), db.to_str().unwrap()]);
     let nx_size = newsdex::dir_size(&index);
@@ -260,6 +290,7 @@ fn main() {
         "newsdex-update",
         corpus.to_str().unwrap(),
         index.to_str().unwrap(),
+        &entities,
     ]);
 
     // 1% of the files change (a sentence appended); SQLite replaces the same
@@ -294,6 +325,7 @@ fn main() {
         "newsdex-update",
         corpus.to_str().unwrap(),
         index.to_str().unwrap(),
+        &entities,
     ]);
     let sq_one = child(&[
         "sqlite-update",
@@ -370,7 +402,12 @@ fn main() {
         nx_full.articles,
         queries.len()
     );
-    println!("| measure | newsdex | SQLite FTS5 | newsdex ÷ SQLite |");
+    let label = if entities == "tagger" {
+        "newsdex".to_string()
+    } else {
+        format!("newsdex (--entities={entities})")
+    };
+    println!("| measure | {label} | SQLite FTS5 | newsdex ÷ SQLite |");
     println!("| --- | ---: | ---: | ---: |");
     println!(
         "| full build, wall (s) | {:.2} | {:.2} | {} |",
@@ -439,5 +476,10 @@ fn main() {
             ratio(a, b)
         );
     }
-    println!("\nnewsdex's build includes parsing the files, tagging entities and fingerprinting; SQLite gets the parsed text. newsdex's queries also count facets over all matches and collapse duplicates; SQLite's count the matches.");
+    let work_done = match entities.as_str() {
+        "none" => "parsing the files and fingerprinting (no entities)",
+        "rules" => "parsing the files, finding entities by rules and fingerprinting",
+        _ => "parsing the files, tagging entities and fingerprinting",
+    };
+    println!("\nnewsdex's build includes {work_done}; SQLite gets the parsed text. newsdex's queries also count facets over all matches and collapse duplicates; SQLite's count the matches.");
 }
