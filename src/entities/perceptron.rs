@@ -845,7 +845,7 @@ fn best_allowed<T: PartialOrd + Copy>(s: &[T; N], prev: usize) -> usize {
     best.unwrap_or(0)
 }
 
-/// Quantises weights to i16 with one scale for all (0 if there are none).
+/// Quantises weights to i16 with one scale for all (1 if there are none).
 fn pack(weights: &IntMap<u64, [f32; N]>) -> (IntMap<u64, [i16; N]>, f32) {
     let max = weights
         .values()
