@@ -1102,6 +1102,25 @@ impl Perceptron {
         Perceptron::with_weights(weights, lex)
     }
 
+    /// This model with `by` added to the score of O (no entity) wherever a
+    /// word is scored, through the weight of the feature every scored word
+    /// has. A mean of models finds more names than are there (precision
+    /// below recall on testa); a small bias, chosen on testa, evens that
+    /// out.
+    pub fn with_outside_bias(&self, by: f32) -> Perceptron {
+        let mut weights = if self.weights.is_empty() {
+            // A loaded model keeps only the quantised weights.
+            self.packed
+                .iter()
+                .map(|(f, q)| (*f, q.map(|v| v as f32 * self.scale)))
+                .collect()
+        } else {
+            self.weights.clone()
+        };
+        weights.entry(fhash(&[b"bias"])).or_insert([0.0; N])[0] += by;
+        Perceptron::with_weights(weights, self.lex.clone())
+    }
+
     /// Number of features with weights.
     pub fn len(&self) -> usize {
         self.packed.len()
@@ -1526,5 +1545,15 @@ mod tests {
         assert_eq!(back.lex.caps, model.lex.caps);
         assert_eq!(back.lex.gazetteer, model.lex.gazetteer);
         assert!(Perceptron::load(&b"nonsense"[..]).is_err());
+        // A bias towards O: none changes nothing; a large one leaves no
+        // name; and it survives saving.
+        assert_eq!(model.with_outside_bias(0.0).tag(&words), tags);
+        let shy = model.with_outside_bias(1e6);
+        assert!(spans(&shy.tag(&words)).is_empty());
+        let mut buf = Vec::new();
+        shy.save(&mut buf, 0.0).unwrap();
+        assert!(spans(&Perceptron::load(&buf[..]).unwrap().tag(&words)).is_empty());
+        assert!(spans(&back.with_outside_bias(1e6).tag(&words)).is_empty());
+        assert_eq!(back.with_outside_bias(0.0).tag(&words), tags);
     }
 }
