@@ -228,6 +228,71 @@ fn fhash(parts: &[&[u8]]) -> u64 {
     h
 }
 
+/// The key of a feature template's name: [`fhash`] of it, at compile time.
+const fn template(name: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut i = 0;
+    while i < name.len() {
+        h ^= name[i] as u64;
+        h = h.wrapping_mul(0x100000001b3);
+        i += 1;
+    }
+    h ^= 0xff;
+    h.wrapping_mul(0x100000001b3)
+}
+
+/// The key of a context feature: its template's key mixed with its parts,
+/// each a word's [`fhash`] (computed once per token) or a small value.
+/// Cheaper than hashing the template's name and each word byte by byte for
+/// every feature, as a word is read by up to eight templates. Distinct
+/// parts give distinct keys (but for chance collisions of 64-bit values),
+/// so the features, and the model trained on them, are the same as with
+/// byte-wise keys.
+#[inline]
+fn fkey<const K: usize>(template: u64, parts: [u64; K]) -> u64 {
+    let mut h = template;
+    for p in parts {
+        h = (h ^ p).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    // The table indexes by the low bits: fold the well-mixed high ones in.
+    h ^ (h >> 29)
+}
+
+/// Context feature templates (see [`context_features`]).
+mod t {
+    use super::template;
+    pub const W_1: u64 = template(b"w-1");
+    pub const W1: u64 = template(b"w+1");
+    pub const W_2: u64 = template(b"w-2");
+    pub const W2: u64 = template(b"w+2");
+    pub const W_1W: u64 = template(b"w-1w");
+    pub const WW1: u64 = template(b"ww+1");
+    pub const S_1: u64 = template(b"s-1");
+    pub const S1: u64 = template(b"s+1");
+    pub const S_1S: u64 = template(b"s-1s");
+    pub const SS1: u64 = template(b"ss+1");
+    pub const FIRST: u64 = template(b"first");
+    pub const T_1: u64 = template(b"t-1");
+    pub const T_2T_1: u64 = template(b"t-2t-1");
+    pub const T_1W: u64 = template(b"t-1w");
+    pub const T_1S: u64 = template(b"t-1s");
+    pub const SHOUT: u64 = template(b"shout");
+    pub const DOC: u64 = template(b"doc");
+    pub const DOC_W: u64 = template(b"doc-w");
+    pub const CAPR_1: u64 = template(b"capr-1");
+    pub const CAPR1: u64 = template(b"capr+1");
+    pub const GZ: u64 = template(b"gz");
+    pub const GZS: u64 = template(b"gzs");
+    pub const HIST: u64 = template(b"hist");
+    pub const HIST_S: u64 = template(b"hist-s");
+    pub const CLF_1: u64 = template(b"clf-1");
+    pub const CLF1: u64 = template(b"clf+1");
+    pub const CLC_1C: u64 = template(b"clc-1c");
+    pub const CLCC1: u64 = template(b"clcc+1");
+    pub const AGL: u64 = template(b"agl");
+    pub const AGR: u64 = template(b"agr");
+}
+
 /// Per-sentence precomputed token views.
 struct Prepared<'a> {
     lower: Vec<Cow<'a, str>>,
@@ -241,9 +306,13 @@ struct Prepared<'a> {
     caps: Vec<[u8; 1]>,
     /// Per token: fine and coarse word cluster as bytes (b"--" unknown).
     clusters: Vec<[[u8; 2]; 2]>,
+    /// Per token: [`fhash`] of its lower-cased form and of its shape (0:
+    /// not computed yet), the parts of the context features that read it.
+    lower_h: Vec<u64>,
+    shape_h: Vec<u64>,
     /// Per token: how the same word is written elsewhere in the document,
     /// and its number there (for [`History`]); set by [`Prepared::fill`].
-    doc: Vec<(&'static [u8], u32)>,
+    doc: Vec<(u8, u32)>,
     /// Per token: what the document's history says of the word (set by
     /// [`Prepared::fill`]).
     hist: Vec<[u8; 1]>,
@@ -258,6 +327,7 @@ impl<'a> Prepared<'a> {
     fn look_up<W: AsRef<str>>(&mut self, words: &'a [W], j: usize, table: &WordTable) -> WordInfo {
         let info = table.get(words[j].as_ref(), &self.lower[j]);
         self.shapes[j] = shape(words[j].as_ref());
+        self.shape_h[j] = fhash(&[self.shapes[j].as_bytes()]);
         self.looked[j] = true;
         self.caps[j] = [info.cap];
         self.clusters[j] = info.cluster;
@@ -278,6 +348,11 @@ impl<'a> Prepared<'a> {
         for j in i.saturating_sub(1)..(i + 2).min(self.lower.len()) {
             if !self.looked[j] {
                 self.look_up(words, j, table);
+            }
+        }
+        for j in i.saturating_sub(2)..(i + 3).min(self.lower.len()) {
+            if self.lower_h[j] == 0 {
+                self.lower_h[j] = fhash(&[self.lower[j].as_bytes()]);
             }
         }
         self.doc[i] = doc.of(&self.lower[i]);
@@ -505,11 +580,11 @@ impl<'a> DocCase<'a> {
                     };
                     let slots = &mut ctx[e.2 as usize];
                     let sides = [
-                        (b"agl", near(i.checked_sub(1), "<s>"), 0),
-                        (b"agr", near(Some(i + 1), "</s>"), AGG / 2),
+                        (t::AGL, near(i.checked_sub(1), "<s>"), 0),
+                        (t::AGR, near(Some(i + 1), "</s>"), AGG / 2),
                     ];
                     for (tag, word, at) in sides {
-                        let h = fhash(&[tag, word.as_bytes()]);
+                        let h = fkey(tag, [fhash(&[word.as_bytes()])]);
                         let side = &mut slots[at..at + AGG / 2];
                         if !side.contains(&h) {
                             if let Some(free) = side.iter_mut().find(|x| **x == 0) {
@@ -537,13 +612,15 @@ impl<'a> DocCase<'a> {
         self.ctx.get(n as usize).map_or(&[], |c| c.as_slice())
     }
 
-    fn of(&self, lower: &str) -> (&'static [u8], u32) {
+    /// How the document writes `lower` (b'b'oth, b'c'apitalised, b'l'ower
+    /// case, b'n'either) and its number.
+    fn of(&self, lower: &str) -> (u8, u32) {
         match self.seen.get(lower) {
-            Some(&(true, true, n)) => (b"both", n),
-            Some(&(true, false, n)) => (b"cap", n),
-            Some(&(false, true, n)) => (b"low", n),
-            Some(&(false, false, n)) => (b"none", n),
-            None => (b"none", u32::MAX),
+            Some(&(true, true, n)) => (b'b', n),
+            Some(&(true, false, n)) => (b'c', n),
+            Some(&(false, true, n)) => (b'l', n),
+            Some(&(false, false, n)) => (b'n', n),
+            None => (b'n', u32::MAX),
         }
     }
 }
@@ -622,7 +699,9 @@ fn prepare<'a, W: AsRef<str>>(words: &'a [W]) -> Prepared<'a> {
         clusters: vec![CL_NONE; words.len()],
         hist: vec![*b"n"; words.len()],
         gaz: vec![[0; GAZ_LISTS.len()]; words.len()],
-        doc: vec![(b"none", u32::MAX); words.len()],
+        doc: vec![(b'n', u32::MAX); words.len()],
+        lower_h: vec![0; words.len()],
+        shape_h: vec![0; words.len()],
         shapes: vec![Cow::Borrowed(""); words.len()],
         shouted: is_shouted(words),
         lower: words.iter().map(|w| lowered(w.as_ref())).collect(),
@@ -686,76 +765,64 @@ fn context_features<W: AsRef<str>>(
     doc: &DocCase,
     out: &mut Vec<u64>,
 ) {
-    let lw = p.lower[i].as_bytes();
-    let get = |j: isize| -> &[u8] {
-        if j < 0 {
-            b"<s>"
-        } else if j as usize >= words.len() {
-            b"</s>"
-        } else {
-            p.lower[j as usize].as_bytes()
-        }
+    const SENT_START: u64 = template(b"<s>");
+    const SENT_END: u64 = template(b"</s>");
+    const OUTSIDE: u64 = template(b"_");
+    let n = words.len() as isize;
+    let at = |j: isize| (0..n).contains(&j).then_some(j as usize);
+    let word = |j: isize| match at(j) {
+        Some(j) => p.lower_h[j],
+        None if j < 0 => SENT_START,
+        None => SENT_END,
     };
-    let shp = |j: isize| -> &[u8] {
-        if j < 0 || j as usize >= words.len() {
-            b"_"
-        } else {
-            p.shapes[j as usize].as_bytes()
-        }
-    };
+    let shp = |j: isize| at(j).map_or(OUTSIDE, |j| p.shape_h[j]);
+    let cap = |j: isize| at(j).map_or(b'_' as u64, |j| p.caps[j][0] as u64);
+    // A cluster is two bytes; outside the sentence is a third value.
+    let cl = |j: isize, g: usize| at(j).map_or(1 << 16, |j| u16::from_le_bytes(p.clusters[j][g]) as u64);
     let i_ = i as isize;
-    let pt = [prev as u8];
-    let pt2 = [prev2 as u8];
-    out.push(fhash(&[b"w-1", get(i_ - 1)]));
-    out.push(fhash(&[b"w+1", get(i_ + 1)]));
-    out.push(fhash(&[b"w-2", get(i_ - 2)]));
-    out.push(fhash(&[b"w+2", get(i_ + 2)]));
-    out.push(fhash(&[b"w-1w", get(i_ - 1), lw]));
-    out.push(fhash(&[b"ww+1", lw, get(i_ + 1)]));
-    out.push(fhash(&[b"s-1", shp(i_ - 1)]));
-    out.push(fhash(&[b"s+1", shp(i_ + 1)]));
-    out.push(fhash(&[b"s-1s", shp(i_ - 1), shp(i_)]));
-    out.push(fhash(&[b"ss+1", shp(i_), shp(i_ + 1)]));
-    out.push(fhash(&[b"first", if i == 0 { b"1" } else { b"0" }, shp(i_)]));
-    out.push(fhash(&[b"t-1", &pt]));
-    out.push(fhash(&[b"t-2t-1", &pt2, &pt]));
-    out.push(fhash(&[b"t-1w", &pt, lw]));
-    out.push(fhash(&[b"t-1s", &pt, shp(i_)]));
-    let sh: &[u8] = if p.shouted { b"1" } else { b"0" };
-    out.push(fhash(&[b"shout", sh, lw]));
-    out.push(fhash(&[b"doc", p.doc[i].0, shp(i_)]));
-    out.push(fhash(&[b"doc-w", p.doc[i].0, if i == 0 { b"1" } else { b"0" }]));
-    let cap_at = |j: isize| -> &[u8] {
-        if j < 0 || j as usize >= words.len() {
-            b"_"
-        } else {
-            &p.caps[j as usize]
-        }
-    };
-    out.push(fhash(&[b"capr-1", cap_at(i_ - 1), cap_at(i_)]));
-    out.push(fhash(&[b"capr+1", cap_at(i_), cap_at(i_ + 1)]));
-    let cl_at = |j: isize, g: usize| -> &[u8] {
-        if j < 0 || j as usize >= words.len() {
-            b"_"
-        } else {
-            &p.clusters[j as usize][g]
-        }
-    };
+    let (w, s) = (word(i_), shp(i_));
+    let (pt, pt2) = (prev as u64, prev2 as u64);
+    let first = (i == 0) as u64;
+    let (case, hist) = (p.doc[i].0 as u64, p.hist[i][0] as u64);
+    out.extend([
+        fkey(t::W_1, [word(i_ - 1)]),
+        fkey(t::W1, [word(i_ + 1)]),
+        fkey(t::W_2, [word(i_ - 2)]),
+        fkey(t::W2, [word(i_ + 2)]),
+        fkey(t::W_1W, [word(i_ - 1), w]),
+        fkey(t::WW1, [w, word(i_ + 1)]),
+        fkey(t::S_1, [shp(i_ - 1)]),
+        fkey(t::S1, [shp(i_ + 1)]),
+        fkey(t::S_1S, [shp(i_ - 1), s]),
+        fkey(t::SS1, [s, shp(i_ + 1)]),
+        fkey(t::FIRST, [first, s]),
+        fkey(t::T_1, [pt]),
+        fkey(t::T_2T_1, [pt2, pt]),
+        fkey(t::T_1W, [pt, w]),
+        fkey(t::T_1S, [pt, s]),
+        fkey(t::SHOUT, [p.shouted as u64, w]),
+        fkey(t::DOC, [case, s]),
+        fkey(t::DOC_W, [case, first]),
+        fkey(t::CAPR_1, [cap(i_ - 1), cap(i_)]),
+        fkey(t::CAPR1, [cap(i_), cap(i_ + 1)]),
+    ]);
     for (b, &part) in p.gaz[i].iter().enumerate() {
         if part != 0 {
-            out.push(fhash(&[b"gz", &[b as u8, part]]));
-            out.push(fhash(&[b"gzs", &[b as u8, part], shp(i_)]));
+            let list = (b as u64) << 8 | part as u64;
+            out.extend([fkey(t::GZ, [list]), fkey(t::GZS, [list, s])]);
         }
     }
     // Context aggregation (Ratinov & Roth 2009): "Lomason" after "&" in
     // one sentence helps where it stands alone in another.
     out.extend(doc.context(p.doc[i].1).iter().filter(|&&h| h != 0));
-    out.push(fhash(&[b"hist", &p.hist[i]]));
-    out.push(fhash(&[b"hist-s", &p.hist[i], shp(i_)]));
-    out.push(fhash(&[b"clf-1", cl_at(i_ - 1, 0)]));
-    out.push(fhash(&[b"clf+1", cl_at(i_ + 1, 0)]));
-    out.push(fhash(&[b"clc-1c", cl_at(i_ - 1, 1), cl_at(i_, 1)]));
-    out.push(fhash(&[b"clcc+1", cl_at(i_, 1), cl_at(i_ + 1, 1)]));
+    out.extend([
+        fkey(t::HIST, [hist]),
+        fkey(t::HIST_S, [hist, s]),
+        fkey(t::CLF_1, [cl(i_ - 1, 0)]),
+        fkey(t::CLF1, [cl(i_ + 1, 0)]),
+        fkey(t::CLC_1C, [cl(i_ - 1, 1), cl(i_, 1)]),
+        fkey(t::CLCC1, [cl(i_, 1), cl(i_ + 1, 1)]),
+    ]);
 }
 
 /// The trained model.
@@ -1237,7 +1304,7 @@ impl Perceptron {
 }
 
 /// Model file signature and version.
-const MAGIC: &[u8; 5] = b"NDXP3";
+const MAGIC: &[u8; 5] = b"NDXP4";
 
 /// Writes a word table sorted by word (words of 256 bytes or more, which
 /// are not words, are left out).
@@ -1383,9 +1450,14 @@ mod tests {
 
     #[test]
     fn feature_hashes_are_pinned() {
-        // The shipped model is keyed by these values: a change to fhash
+        // The shipped model is keyed by these values: a change to fhash or fkey
         // must come with a retrained model.
         assert_eq!(fhash(&[b"w", b"paris"]), 0x4953_29dd_048f_833f);
+        assert_eq!(template(b"w-1"), fhash(&[b"w-1"]));
+        let paris = fhash(&[b"paris"]);
+        assert_eq!(fkey(t::W_1, [paris]), 0xf48e_08fb_7782_d676);
+        assert_ne!(fkey(t::W_1W, [paris, 1]), fkey(t::W_1W, [1, paris]));
+        assert_ne!(fkey(t::T_1, [1]), fkey(t::T_1, [2]));
         assert_ne!(fhash(&[b"ab", b"c"]), fhash(&[b"a", b"bc"]));
         assert_ne!(
             fhash(&[b"clc-1c", &[95, 0], &[16, 0]]),
