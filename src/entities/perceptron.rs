@@ -294,6 +294,7 @@ mod t {
 }
 
 /// Per-sentence precomputed token views.
+#[derive(Default)]
 struct Prepared<'a> {
     lower: Vec<Cow<'a, str>>,
     shapes: Vec<Cow<'a, str>>,
@@ -693,18 +694,32 @@ fn is_shouted<W: AsRef<str>>(words: &[W]) -> bool {
 /// Token views of a sentence; document case and priors are filled in
 /// per token by [`Prepared::fill`].
 fn prepare<'a, W: AsRef<str>>(words: &'a [W]) -> Prepared<'a> {
-    Prepared {
-        looked: vec![false; words.len()],
-        caps: vec![*b"-"; words.len()],
-        clusters: vec![CL_NONE; words.len()],
-        hist: vec![*b"n"; words.len()],
-        gaz: vec![[0; GAZ_LISTS.len()]; words.len()],
-        doc: vec![(b'n', u32::MAX); words.len()],
-        lower_h: vec![0; words.len()],
-        shape_h: vec![0; words.len()],
-        shapes: vec![Cow::Borrowed(""); words.len()],
-        shouted: is_shouted(words),
-        lower: words.iter().map(|w| lowered(w.as_ref())).collect(),
+    let mut p = Prepared::default();
+    p.reset(words);
+    p
+}
+
+impl<'a> Prepared<'a> {
+    /// Makes these the views of another sentence, keeping the buffers (a
+    /// dozen allocations per sentence otherwise).
+    fn reset<W: AsRef<str>>(&mut self, words: &'a [W]) {
+        fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+            v.clear();
+            v.resize(n, x);
+        }
+        let n = words.len();
+        refill(&mut self.looked, n, false);
+        refill(&mut self.caps, n, *b"-");
+        refill(&mut self.clusters, n, CL_NONE);
+        refill(&mut self.hist, n, *b"n");
+        refill(&mut self.gaz, n, [0; GAZ_LISTS.len()]);
+        refill(&mut self.doc, n, (b'n', u32::MAX));
+        refill(&mut self.lower_h, n, 0);
+        refill(&mut self.shape_h, n, 0);
+        refill(&mut self.shapes, n, Cow::Borrowed(""));
+        self.shouted = is_shouted(words);
+        self.lower.clear();
+        self.lower.extend(words.iter().map(|w| lowered(w.as_ref())));
     }
 }
 
@@ -969,10 +984,21 @@ impl Perceptron {
     pub fn tag_document<W: AsRef<str>, S: AsRef<[W]>>(&self, sentences: &[S]) -> Vec<Vec<usize>> {
         let doc = DocCase::new(sentences);
         let mut hist = History::new(&doc);
-        sentences
-            .iter()
-            .map(|s| self.tag_with(s.as_ref(), &doc, &mut hist))
-            .collect()
+        let mut p = Prepared::default();
+        WORD_SCORES.with_borrow_mut(|(id, cache)| {
+            if *id != self.id || cache.len() > WORD_CACHE_MAX {
+                cache.clear();
+                *id = self.id;
+            }
+            sentences
+                .iter()
+                .map(|s| {
+                    let words = s.as_ref();
+                    p.reset(words);
+                    self.tag_cached(words, &mut p, &doc, &mut hist, cache)
+                })
+                .collect()
+        })
     }
 
     /// Tags CoNLL sentences, each document's together (as articles are
@@ -988,29 +1014,18 @@ impl Perceptron {
 
     /// Tags a sentence on its own.
     pub fn tag<W: AsRef<str>>(&self, words: &[W]) -> Vec<usize> {
-        let sentences = [words];
-        let doc = DocCase::new(&sentences);
-        self.tag_with(words, &doc, &mut History::new(&doc))
+        self.tag_document(&[words]).pop().unwrap_or_default()
     }
 
-    fn tag_with<W: AsRef<str>>(&self, words: &[W], doc: &DocCase, hist: &mut History) -> Vec<usize> {
-        WORD_SCORES.with_borrow_mut(|(id, cache)| {
-            if *id != self.id || cache.len() > WORD_CACHE_MAX {
-                cache.clear();
-                *id = self.id;
-            }
-            self.tag_cached(words, doc, hist, cache)
-        })
-    }
-
-    fn tag_cached<W: AsRef<str>>(
+    /// Tags one sentence, whose views `p` holds.
+    fn tag_cached<'a, W: AsRef<str>>(
         &self,
-        words: &[W],
+        words: &'a [W],
+        p: &mut Prepared<'a>,
         doc: &DocCase,
         hist: &mut History,
         cache: &mut FxHashMap<String, [i32; N]>,
     ) -> Vec<usize> {
-        let mut p = prepare(words);
         p.gazetteer(words, &self.table);
         let mut feats = Vec::with_capacity(40);
         let mut out = Vec::with_capacity(words.len());
@@ -1042,7 +1057,7 @@ impl Perceptron {
                     }
                 };
                 feats.clear();
-                context_features(words, &p, i, prev, prev2, doc, &mut feats);
+                context_features(words, p, i, prev, prev2, doc, &mut feats);
                 let t = best_allowed(&self.add_scores(base, &feats), prev);
                 if starts_upper(raw) {
                     hist.record(p.doc[i].1, t);
