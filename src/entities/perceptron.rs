@@ -326,7 +326,16 @@ impl<'a> Prepared<'a> {
     /// Looks up token `j`'s shape and facts: one probe of the word table
     /// (two when the word as written is not in it).
     fn look_up<W: AsRef<str>>(&mut self, words: &'a [W], j: usize, table: &WordTable) -> WordInfo {
-        let info = table.get(words[j].as_ref(), &self.lower[j]);
+        if self.lower_h[j] == 0 {
+            self.lower_h[j] = fhash(&[self.lower[j].as_bytes()]);
+        }
+        let raw = words[j].as_ref();
+        let raw_h = if raw == self.lower[j] {
+            self.lower_h[j]
+        } else {
+            fhash(&[raw.as_bytes()])
+        };
+        let info = table.get(raw_h, self.lower_h[j]);
         self.shapes[j] = shape(words[j].as_ref());
         self.shape_h[j] = fhash(&[self.shapes[j].as_bytes()]);
         self.looked[j] = true;
@@ -481,7 +490,10 @@ const UNKNOWN: WordInfo = WordInfo {
 /// lower-cased, which gives the same facts as asking each table.
 #[derive(Default)]
 struct WordTable {
-    words: FxHashMap<String, WordInfo>,
+    /// Keyed by [`fhash`] of the word: a probe compares two integers, not
+    /// two strings, one of them behind a pointer. Two words of the tables
+    /// sharing a hash would need billions of words to be likely.
+    words: IntMap<u64, WordInfo>,
     /// Gazetteer names of two or more tokens.
     multi: FxHashMap<String, u8>,
     has_gazetteer: bool,
@@ -506,7 +518,7 @@ impl WordTable {
             gaz: lex.gazetteer.get(lower).copied().unwrap_or(0),
             gaz_prefix: prefixes.contains(lower),
         };
-        let mut words = FxHashMap::default();
+        let mut words = IntMap::default();
         let lowers = lex
             .caps
             .keys()
@@ -516,10 +528,10 @@ impl WordTable {
             .chain(prefixes.iter().map(|w| w.to_string()));
         for lower in lowers {
             let i = info(&lower, &lower);
-            words.insert(lower, i);
+            words.insert(fhash(&[lower.as_bytes()]), i);
         }
         for raw in lex.clusters.keys() {
-            words.insert(raw.clone(), info(raw, &raw.to_lowercase()));
+            words.insert(fhash(&[raw.as_bytes()]), info(raw, &raw.to_lowercase()));
         }
         WordTable {
             words,
@@ -528,10 +540,12 @@ impl WordTable {
         }
     }
 
-    fn get(&self, raw: &str, lower: &str) -> WordInfo {
-        match self.words.get(raw) {
+    /// The facts of a word, given [`fhash`] of it as written and
+    /// lower-cased.
+    fn get(&self, raw_h: u64, lower_h: u64) -> WordInfo {
+        match self.words.get(&raw_h) {
             Some(i) => *i,
-            None if raw != lower => self.words.get(lower).copied().unwrap_or(UNKNOWN),
+            None if raw_h != lower_h => self.words.get(&lower_h).copied().unwrap_or(UNKNOWN),
             None => UNKNOWN,
         }
     }
@@ -1489,9 +1503,19 @@ mod tests {
         assert!(err.starts_with("line 2:"), "{err}");
     }
 
+    /// Looks words up by their text.
+    struct Looks<'a>(&'a WordTable);
+
+    impl Looks<'_> {
+        fn get(&self, raw: &str, lower: &str) -> WordInfo {
+            self.0.get(fhash(&[raw.as_bytes()]), fhash(&[lower.as_bytes()]))
+        }
+    }
+
     #[test]
     fn word_table_gives_each_table_its_own_key() {
-        let t = WordTable::new(&lexicon());
+        let table = WordTable::new(&lexicon());
+        let t = Looks(&table);
         // As written first, then lower-cased: "PARIS" is not a cluster key,
         // so it gets lower-case "paris"'s cluster; its cap prior is always
         // the lower-cased word's.
