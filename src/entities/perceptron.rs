@@ -258,6 +258,25 @@ fn fkey<const K: usize>(template: u64, parts: [u64; K]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// The word part of a sentence's edges, as if they were words.
+const SENT_START: u64 = template(b"<s>");
+const SENT_END: u64 = template(b"</s>");
+
+/// [`fhash`] of a word lower-cased, the same as hashing [`lowered`]'s
+/// result, without allocating for an ASCII word.
+fn lower_hash(w: &str) -> u64 {
+    if !w.is_ascii() {
+        return fhash(&[lowered(w).as_bytes()]);
+    }
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in w.bytes() {
+        h ^= b.to_ascii_lowercase() as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h ^= 0xff;
+    h.wrapping_mul(0x100000001b3)
+}
+
 /// Context feature templates (see [`context_features`]).
 mod t {
     use super::template;
@@ -365,7 +384,7 @@ impl<'a> Prepared<'a> {
                 self.lower_h[j] = fhash(&[self.lower[j].as_bytes()]);
             }
         }
-        self.doc[i] = doc.of(&self.lower[i]);
+        self.doc[i] = doc.of(self.lower_h[i]);
         self.hist[i] = hist.of(self.doc[i].1);
     }
 
@@ -557,11 +576,11 @@ impl WordTable {
 /// occurrences. Each word also gets a number, under which [`History`] keeps
 /// what the tagger made of it.
 #[derive(Default)]
-pub struct DocCase<'a> {
-    /// Keyed by the lower-cased word, borrowed from the text when it is
-    /// already lower case (most words), so building this rarely allocates.
-    /// Values: (capitalised inside a sentence, lower case, number).
-    seen: FxHashMap<Cow<'a, str>, (bool, bool, u32)>,
+pub struct DocCase {
+    /// Keyed by [`lower_hash`] of the word, which allocates nothing for
+    /// most words. Values: (capitalised inside a sentence, lower case,
+    /// number).
+    seen: IntMap<u64, (bool, bool, u32)>,
     /// Per word number: the distinct words next to its capitalised
     /// occurrences, as feature hashes (the first [`AGG`] / 2 on each side).
     ctx: Vec<[u64; AGG]>,
@@ -570,10 +589,10 @@ pub struct DocCase<'a> {
 /// Neighbours kept per word for context aggregation (half left, half right).
 const AGG: usize = 8;
 
-impl<'a> DocCase<'a> {
+impl DocCase {
     /// Collects case evidence from a document's sentences.
-    pub fn new<W: AsRef<str> + 'a, S: AsRef<[W]> + 'a>(sentences: &'a [S]) -> DocCase<'a> {
-        let mut seen: FxHashMap<Cow<'a, str>, (bool, bool, u32)> = FxHashMap::default();
+    pub fn new<W: AsRef<str>, S: AsRef<[W]>>(sentences: &[S]) -> DocCase {
+        let mut seen: IntMap<u64, (bool, bool, u32)> = IntMap::default();
         let mut ctx: Vec<[u64; AGG]> = Vec::new();
         for s in sentences {
             let s = s.as_ref();
@@ -584,22 +603,22 @@ impl<'a> DocCase<'a> {
                     continue;
                 }
                 let n = seen.len() as u32;
-                let e = seen.entry(lowered(w)).or_insert((false, false, n));
+                let e = seen.entry(lower_hash(w)).or_insert((false, false, n));
                 if e.2 as usize == ctx.len() {
                     ctx.push([0; AGG]);
                 }
                 if starts_upper(w) {
-                    let near = |j: Option<usize>, edge: &'static str| match j.and_then(|j| s.get(j)) {
-                        Some(v) => lowered(v.as_ref()),
-                        None => Cow::Borrowed(edge),
+                    let near = |j: Option<usize>, edge: u64| match j.and_then(|j| s.get(j)) {
+                        Some(v) => lower_hash(v.as_ref()),
+                        None => edge,
                     };
                     let slots = &mut ctx[e.2 as usize];
                     let sides = [
-                        (t::AGL, near(i.checked_sub(1), "<s>"), 0),
-                        (t::AGR, near(Some(i + 1), "</s>"), AGG / 2),
+                        (t::AGL, near(i.checked_sub(1), SENT_START), 0),
+                        (t::AGR, near(Some(i + 1), SENT_END), AGG / 2),
                     ];
                     for (tag, word, at) in sides {
-                        let h = fkey(tag, [fhash(&[word.as_bytes()])]);
+                        let h = fkey(tag, [word]);
                         let side = &mut slots[at..at + AGG / 2];
                         if !side.contains(&h) {
                             if let Some(free) = side.iter_mut().find(|x| **x == 0) {
@@ -627,10 +646,10 @@ impl<'a> DocCase<'a> {
         self.ctx.get(n as usize).map_or(&[], |c| c.as_slice())
     }
 
-    /// How the document writes `lower` (b'b'oth, b'c'apitalised, b'l'ower
-    /// case, b'n'either) and its number.
-    fn of(&self, lower: &str) -> (u8, u32) {
-        match self.seen.get(lower) {
+    /// How the document writes the word of [`lower_hash`] `lower_h`
+    /// (b'b'oth, b'c'apitalised, b'l'ower case, b'n'either) and its number.
+    fn of(&self, lower_h: u64) -> (u8, u32) {
+        match self.seen.get(&lower_h) {
             Some(&(true, true, n)) => (b'b', n),
             Some(&(true, false, n)) => (b'c', n),
             Some(&(false, true, n)) => (b'l', n),
@@ -794,8 +813,6 @@ fn context_features<W: AsRef<str>>(
     doc: &DocCase,
     out: &mut Vec<u64>,
 ) {
-    const SENT_START: u64 = template(b"<s>");
-    const SENT_END: u64 = template(b"</s>");
     const OUTSIDE: u64 = template(b"_");
     let n = words.len() as isize;
     let at = |j: isize| (0..n).contains(&j).then_some(j as usize);
@@ -1487,6 +1504,9 @@ mod tests {
         assert_eq!(fkey(t::W_1, [paris]), 0xf48e_08fb_7782_d676);
         assert_ne!(fkey(t::W_1W, [paris, 1]), fkey(t::W_1W, [1, paris]));
         assert_ne!(fkey(t::T_1, [1]), fkey(t::T_1, [2]));
+        for w in ["paris", "Paris", "PARIS", "Zürich", "ÉTAT", "O'Neill", "3M"] {
+            assert_eq!(lower_hash(w), fhash(&[lowered(w).as_bytes()]), "{w}");
+        }
         assert_ne!(fhash(&[b"ab", b"c"]), fhash(&[b"a", b"bc"]));
         assert_ne!(
             fhash(&[b"clc-1c", &[95, 0], &[16, 0]]),
@@ -1584,7 +1604,7 @@ mod tests {
     fn history_keeps_the_most_frequent_type_per_word() {
         let sentences = [["Ford", "said"], ["Ford", "rose"]];
         let doc = DocCase::new(&sentences);
-        let (_, ford) = doc.of("ford");
+        let (_, ford) = doc.of(lower_hash("ford"));
         let mut h = History::new(&doc);
         assert_eq!(h.of(ford), *b"n");
         // Model (BILOU) tags from BIO ones: U-ORG, U-PER and L-ORG.
