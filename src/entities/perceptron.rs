@@ -312,10 +312,10 @@ mod t {
     pub const AGR: u64 = template(b"agr");
 }
 
-/// Per-sentence precomputed token views.
+/// Per-sentence token views, each computed when first read (most tokens
+/// are plain lower-case words that are never scored).
 #[derive(Default)]
 struct Prepared<'a> {
-    lower: Vec<Cow<'a, str>>,
     shapes: Vec<Cow<'a, str>>,
     /// The sentence is written in capitals (a wire headline).
     shouted: bool,
@@ -345,16 +345,11 @@ impl<'a> Prepared<'a> {
     /// Looks up token `j`'s shape and facts: one probe of the word table
     /// (two when the word as written is not in it).
     fn look_up<W: AsRef<str>>(&mut self, words: &'a [W], j: usize, table: &WordTable) -> WordInfo {
-        if self.lower_h[j] == 0 {
-            self.lower_h[j] = fhash(&[self.lower[j].as_bytes()]);
-        }
         let raw = words[j].as_ref();
-        let raw_h = if raw == self.lower[j] {
-            self.lower_h[j]
-        } else {
-            fhash(&[raw.as_bytes()])
-        };
-        let info = table.get(raw_h, self.lower_h[j]);
+        if self.lower_h[j] == 0 {
+            self.lower_h[j] = lower_hash(raw);
+        }
+        let info = table.get(fhash(&[raw.as_bytes()]), self.lower_h[j]);
         self.shapes[j] = shape(words[j].as_ref());
         self.shape_h[j] = fhash(&[self.shapes[j].as_bytes()]);
         self.looked[j] = true;
@@ -374,14 +369,15 @@ impl<'a> Prepared<'a> {
         hist: &History,
         table: &WordTable,
     ) {
-        for j in i.saturating_sub(1)..(i + 2).min(self.lower.len()) {
+        for j in i.saturating_sub(1)..(i + 2).min(words.len()) {
             if !self.looked[j] {
                 self.look_up(words, j, table);
             }
         }
-        for j in i.saturating_sub(2)..(i + 3).min(self.lower.len()) {
-            if self.lower_h[j] == 0 {
-                self.lower_h[j] = fhash(&[self.lower[j].as_bytes()]);
+        let near = i.saturating_sub(2)..(i + 3).min(words.len());
+        for (h, w) in self.lower_h[near.clone()].iter_mut().zip(&words[near]) {
+            if *h == 0 {
+                *h = lower_hash(w.as_ref());
             }
         }
         self.doc[i] = doc.of(self.lower_h[i]);
@@ -405,10 +401,10 @@ impl<'a> Prepared<'a> {
                 continue;
             }
             key.clear();
-            key.push_str(&self.lower[i]);
+            key.push_str(&lowered(words[i].as_ref()));
             for len in 2..=GAZ_WORDS.min(words.len() - i) {
                 key.push(' ');
-                key.push_str(&self.lower[i + len - 1]);
+                key.push_str(&lowered(words[i + len - 1].as_ref()));
                 if let Some(&mask) = table.multi.get(key.as_str()) {
                     self.mark(i, len, mask);
                 }
@@ -751,8 +747,6 @@ impl<'a> Prepared<'a> {
         refill(&mut self.shape_h, n, 0);
         refill(&mut self.shapes, n, Cow::Borrowed(""));
         self.shouted = is_shouted(words);
-        self.lower.clear();
-        self.lower.extend(words.iter().map(|w| lowered(w.as_ref())));
     }
 }
 
@@ -794,7 +788,7 @@ fn features<W: AsRef<str>>(
     out.clear();
     word_features(
         words[i].as_ref(),
-        &p.lower[i],
+        &lowered(words[i].as_ref()),
         p.shapes[i].as_bytes(),
         &p.caps[i],
         &p.clusters[i],
@@ -1076,7 +1070,7 @@ impl Perceptron {
                         feats.clear();
                         word_features(
                             raw,
-                            &p.lower[i],
+                            &lowered(raw),
                             p.shapes[i].as_bytes(),
                             &p.caps[i],
                             &p.clusters[i],
