@@ -59,8 +59,8 @@ pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
     let mut sentences: Vec<Vec<Tok>> = Vec::new();
     // Room for most sentences, so that each grows once at most (growing
     // from empty was a quarter of this function's cost).
-    const ROOM: usize = 48;
-    let mut cur: Vec<Tok> = Vec::with_capacity(ROOM);
+    let room = text.len().min(48);
+    let mut cur: Vec<Tok> = Vec::with_capacity(room);
     let bytes = text.as_bytes();
     let mut chars = text.char_indices().peekable();
     let mut last_end = 0;
@@ -70,7 +70,7 @@ pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
         }
         // A blank line ends a sentence (paragraphs, headlines).
         if !cur.is_empty() && bytes[last_end..i].iter().filter(|&&b| b == b'\n').count() >= 2 {
-            sentences.push(std::mem::replace(&mut cur, Vec::with_capacity(ROOM)));
+            sentences.push(std::mem::replace(&mut cur, Vec::with_capacity(room)));
         }
         let mut end = i + c.len_utf8();
         if c.is_alphanumeric() {
@@ -118,7 +118,7 @@ pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
                 .starts_with(|c: char| c.is_uppercase() || c == '"' || c == '“')
         };
         if ends && next_upper() {
-            sentences.push(std::mem::replace(&mut cur, Vec::with_capacity(ROOM)));
+            sentences.push(std::mem::replace(&mut cur, Vec::with_capacity(room)));
         }
     }
     if !cur.is_empty() {
@@ -151,6 +151,11 @@ fn repeated_names(text: &str, sentences: &[Vec<Tok>], mentions: &[Mention]) -> V
     let mut names: Vec<(Vec<&str>, &Mention)> = Vec::new();
     for m in mentions {
         for written in [&text[m.start..m.end], m.name.as_str()] {
+            // One run of letters and digits is one token: no need to
+            // tokenize it (most mentions are one word).
+            if written.chars().all(char::is_alphanumeric) {
+                continue;
+            }
             let words: Vec<&str> = tokenize(written)
                 .concat()
                 .into_iter()
