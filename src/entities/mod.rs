@@ -9,7 +9,7 @@ pub mod perceptron;
 mod rules;
 mod tagger;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -116,18 +116,19 @@ impl Entities {
 fn canonical_counts(names: &[&str], merge_parts: bool) -> Vec<String> {
     // Spellings that differ only in case are one name, written as its most
     // capitalised form ("Kim Jong un" -> "Kim Jong Un").
-    let mut best: HashMap<String, &str> = HashMap::new();
-    for &n in names {
+    let lowers: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    let mut best: HashMap<&str, &str> = HashMap::default();
+    for (&n, lower) in names.iter().zip(&lowers) {
         let caps = |s: &str| s.chars().filter(|c| c.is_uppercase()).count();
-        let e = best.entry(n.to_lowercase()).or_insert(n);
+        let e = best.entry(lower.as_str()).or_insert(n);
         if caps(n) > caps(e) {
             *e = n;
         }
     }
     let mut order: Vec<&str> = Vec::new();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for &n in names {
-        let n = best[&n.to_lowercase()];
+    let mut counts: HashMap<&str, usize> = HashMap::default();
+    for lower in &lowers {
+        let n = best[lower.as_str()];
         let c = counts.entry(n).or_insert(0);
         if *c == 0 {
             order.push(n);
