@@ -84,7 +84,8 @@ Bank of England; Bank of Japan; European Central Bank|ECB => European Central Ba
 Wall Street; Nasdaq; New York Stock Exchange|NYSE => New York Stock Exchange; SEC|Securities and Exchange Commission => SEC;
 FBI; CIA; NASA; Hamas; Hezbollah; Taliban; Wagner Group|Wagner => Wagner Group; Gazprom; Rosneft; Apple; Google;
 Microsoft; Amazon; Meta; Facebook; Twitter; Tesla; Boeing; Airbus; Toyota; Samsung; IAEA; WHO|World Health Organization => WHO;
-Red Cross; Amnesty International; Greenpeace; Supreme Court; Ministry of Defence; Defence Ministry; Foreign Ministry
+Red Cross; Amnesty International; Greenpeace; Supreme Court; Ministry of Defence; Defence Ministry; Foreign Ministry;
+Standard & Poor's|Standard and Poor's|Standard & Poor|Standard and Poor|S&P => Standard & Poor's; Moody's|Moody's Investors Service => Moody's
 ";
 
 /// Capitalised words that precede a person's name and are not part of it.
