@@ -102,8 +102,11 @@ fn reuters21578_index_search_filters_and_stats() {
     // exact counts, which then equal the corpus statistics. The sample reads
     // 1,024 of 21,577 articles, so a name in 100 of them is seen about five
     // times and its estimate is off by 40% or more: only clear leaders (at
-    // least twice the count of the sixth name) must stay in the sampled top
-    // five. The top name of each kind is such a leader in this corpus.
+    // least three times the count of the sixth name) must stay in the
+    // sampled top five. At twice, a name in 157 articles against a sixth in
+    // 62 dropped out of a CI run, and a simulation of the sample drops it in
+    // about one run in seven. The top name of each kind is a leader at
+    // three times in this corpus.
     let all = newsdex_json(&["search", "*", "--json", "--index", index]);
     assert_eq!(all["facets"]["estimated"], true);
     let exact = newsdex_json(&["search", "*", "--json", "--exact-facets", "--index", index]);
@@ -121,7 +124,7 @@ fn reuters21578_index_search_filters_and_stats() {
         let leaders: Vec<&String> = exact
             .iter()
             .zip(&counts)
-            .filter(|(_, &c)| c >= 2 * counts[5])
+            .filter(|(_, &c)| c >= 3 * counts[5])
             .map(|(n, _)| n)
             .collect();
         assert!(
