@@ -216,29 +216,33 @@ fn shape(w: &str) -> Cow<'_, str> {
 /// are a few bytes long, where this costs fewer instructions than hashing
 /// eight bytes per step (measured with callgrind).
 fn fhash(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
+    let mut h = FNV_START;
     for p in parts {
         for &b in *p {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
+            h = fnv(h, b);
         }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x100000001b3);
+        h = fnv(h, 0xff);
     }
     h
 }
 
+const FNV_START: u64 = 0xcbf29ce484222325;
+
+/// One byte of FNV-1a.
+#[inline]
+const fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x100000001b3)
+}
+
 /// The key of a feature template's name: [`fhash`] of it, at compile time.
 const fn template(name: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
+    let mut h = FNV_START;
     let mut i = 0;
     while i < name.len() {
-        h ^= name[i] as u64;
-        h = h.wrapping_mul(0x100000001b3);
+        h = fnv(h, name[i]);
         i += 1;
     }
-    h ^= 0xff;
-    h.wrapping_mul(0x100000001b3)
+    fnv(h, 0xff)
 }
 
 /// The key of a context feature: its template's key mixed with its parts,
@@ -268,13 +272,8 @@ fn lower_hash(w: &str) -> u64 {
     if !w.is_ascii() {
         return fhash(&[lowered(w).as_bytes()]);
     }
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in w.bytes() {
-        h ^= b.to_ascii_lowercase() as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h ^= 0xff;
-    h.wrapping_mul(0x100000001b3)
+    let h = w.bytes().fold(FNV_START, |h, b| fnv(h, b.to_ascii_lowercase()));
+    fnv(h, 0xff)
 }
 
 /// Context feature templates (see [`context_features`]).
