@@ -135,16 +135,17 @@ fn main() {
         })
         .collect();
     let mean = Perceptron::mean(&models);
-    let (mut model, mut best) = (mean.with_outside_bias(0.0), (0.0, f64::MIN));
+    let mut best: Option<(f64, f32, Perceptron)> = None;
     for bias in OUTSIDE_BIASES {
         let candidate = mean.with_outside_bias(bias);
         let f1 = scores(&candidate, &dev).micro(&TYPES).2;
         println!("bias towards O {bias}: testa F1 {f1:.4}");
-        if f1 > best.1 {
-            (model, best) = (candidate, (bias, f1));
+        if best.as_ref().is_none_or(|(top, _, _)| f1 > *top) {
+            best = Some((f1, bias, candidate));
         }
     }
-    println!("chosen bias towards O: {}", best.0);
+    let (_, bias, model) = best.expect("biases to try");
+    println!("chosen bias towards O: {bias}");
     println!(
         "trained in {:.1} s, {} features",
         t.elapsed().as_secs_f64(),

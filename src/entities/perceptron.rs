@@ -348,7 +348,13 @@ impl<'a> Prepared<'a> {
         if self.lower_h[j] == 0 {
             self.lower_h[j] = lower_hash(raw);
         }
-        let info = table.get(fhash(&[raw.as_bytes()]), self.lower_h[j]);
+        // A word with no capitals hashes as its lower-cased form.
+        let raw_h = if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            self.lower_h[j]
+        } else {
+            fhash(&[raw.as_bytes()])
+        };
+        let info = table.get(raw_h, self.lower_h[j]);
         self.shapes[j] = shape(words[j].as_ref());
         self.shape_h[j] = fhash(&[self.shapes[j].as_bytes()]);
         self.looked[j] = true;
