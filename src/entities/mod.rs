@@ -9,7 +9,7 @@ pub mod perceptron;
 mod rules;
 mod tagger;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -117,7 +117,7 @@ fn canonical_counts(names: &[&str], merge_parts: bool) -> Vec<String> {
     // Spellings that differ only in case are one name, written as its most
     // capitalised form ("Kim Jong un" -> "Kim Jong Un").
     let lowers: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-    let mut best: HashMap<&str, &str> = HashMap::default();
+    let mut best: FxHashMap<&str, &str> = FxHashMap::default();
     for (&n, lower) in names.iter().zip(&lowers) {
         let caps = |s: &str| s.chars().filter(|c| c.is_uppercase()).count();
         let e = best.entry(lower.as_str()).or_insert(n);
@@ -126,7 +126,7 @@ fn canonical_counts(names: &[&str], merge_parts: bool) -> Vec<String> {
         }
     }
     let mut order: Vec<&str> = Vec::new();
-    let mut counts: HashMap<&str, usize> = HashMap::default();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     for lower in &lowers {
         let n = best[lower.as_str()];
         let c = counts.entry(n).or_insert(0);
@@ -136,10 +136,10 @@ fn canonical_counts(names: &[&str], merge_parts: bool) -> Vec<String> {
         *c += 1;
     }
     // Rank of each name's first mention; a merged name keeps the earliest.
-    let mut first: HashMap<&str, usize> = order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let mut first: FxHashMap<&str, usize> = order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
     if merge_parts {
         // Lower-cased words of each name, split once (not per pair).
-        let words: HashMap<&str, Vec<String>> = order
+        let words: FxHashMap<&str, Vec<String>> = order
             .iter()
             .map(|&n| (n, n.split_whitespace().map(str::to_lowercase).collect()))
             .collect();
