@@ -30,8 +30,8 @@ pub struct WriterLock {
 
 impl WriterLock {
     /// Takes the lock of the index at `dir` (creating the directory). When
-    /// another process holds it: waits for it if `wait`, else fails at once
-    /// with [`Error::Busy`].
+    /// another process holds it: waits for it if `wait`, else fails with
+    /// [`Error::Busy`] once it has stayed taken for half a second.
     pub fn acquire(dir: &Path, wait: bool) -> Result<WriterLock> {
         let io = |action: &'static str| {
             let path = dir.join(LOCK_FILE);
@@ -46,7 +46,7 @@ impl WriterLock {
             .truncate(false)
             .open(&path)
             .map_err(io("cannot open lock file"))?;
-        match file.try_lock() {
+        match try_lock_with_grace(&file) {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) if wait => file.lock().map_err(io("cannot lock"))?,
             Err(TryLockError::WouldBlock) => {
@@ -70,6 +70,28 @@ impl WriterLock {
         file.write_all(serde_json::to_string(&me).expect("serialisable").as_bytes())
             .map_err(io("cannot write lock file"))?;
         Ok(WriterLock { _file: file })
+    }
+}
+
+/// How long a lock must stay taken before a run that does not wait gives up.
+///
+/// A child process forked by any thread of this process holds a copy of
+/// every descriptor until it execs, so for a moment it also holds a lock this
+/// process has just released. A run started in that moment (a test, or a
+/// program that embeds the library and spawns processes) would be refused by
+/// a lock nobody is really holding.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// `try_lock`, tried again for up to [`GRACE`] while the lock is taken.
+fn try_lock_with_grace(file: &File) -> std::result::Result<(), TryLockError> {
+    let deadline = std::time::Instant::now() + GRACE;
+    loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
     }
 }
 
@@ -113,5 +135,47 @@ mod tests {
         assert!(matches!(err, Error::Busy { .. }));
         drop(first);
         WriterLock::acquire(dir.path(), false).unwrap();
+    }
+
+    /// Children forked by another thread briefly hold a copy of the lock's
+    /// descriptor; that must not make a free lock look taken.
+    #[test]
+    fn children_spawned_by_another_thread_do_not_make_the_lock_busy() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let spawner = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut spawned = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    // The current test binary, asked for no test: a child
+                    // that exists on every platform and exits at once.
+                    let exe = std::env::current_exe().unwrap();
+                    let _ = std::process::Command::new(exe)
+                        .arg("--list")
+                        .arg("--exact")
+                        .arg("no such test")
+                        .stdout(std::process::Stdio::null())
+                        .status();
+                    spawned += 1;
+                }
+                spawned
+            })
+        };
+        let mut busy = 0;
+        for _ in 0..300 {
+            if WriterLock::acquire(dir.path(), false).is_err() {
+                busy += 1;
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        let spawned = spawner.join().unwrap();
+        assert!(spawned > 0);
+        assert_eq!(
+            busy, 0,
+            "refused {busy} of 300 times while {spawned} children ran"
+        );
     }
 }
