@@ -46,9 +46,13 @@ impl WriterLock {
             .truncate(false)
             .open(&path)
             .map_err(io("cannot open lock file"))?;
-        match try_lock_with_grace(&file) {
+        let taken = if wait {
+            file.lock().map_err(TryLockError::Error)
+        } else {
+            try_lock_with_grace(&file)
+        };
+        match taken {
             Ok(()) => {}
-            Err(TryLockError::WouldBlock) if wait => file.lock().map_err(io("cannot lock"))?,
             Err(TryLockError::WouldBlock) => {
                 let holder = read_holder(&mut file);
                 return Err(Error::Busy {
