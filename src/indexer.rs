@@ -38,7 +38,8 @@ pub struct IndexOptions {
     pub extractor: Arc<dyn EntityExtractor>,
     /// Memory tantivy may use for buffering, in bytes (split across threads).
     pub memory_budget: usize,
-    /// Indexing threads; 0 means one per core.
+    /// Indexing threads; 0 means one per core, or one per two cores when
+    /// the extractor [is heavy](EntityExtractor::is_heavy).
     pub threads: usize,
     /// Files larger than this are skipped.
     pub max_file_bytes: u64,
@@ -197,6 +198,16 @@ impl NewsIndex {
     }
 }
 
+/// tantivy's indexing threads: as asked, else one per core, or one per two
+/// cores beside a heavy extractor (see [`EntityExtractor::is_heavy`]).
+fn indexing_threads(asked: usize, cores: usize, heavy_extractor: bool) -> usize {
+    match asked {
+        0 if heavy_extractor => (cores / 2).max(1),
+        0 => cores,
+        n => n,
+    }
+}
+
 /// Indexes the articles under `corpus` (a directory or a single file) into
 /// the index at `index_dir`: incrementally, or from scratch with
 /// [`IndexOptions::full`].
@@ -224,11 +235,8 @@ pub fn index_corpus(
         (news.source_stamps()?, news.payload()?.problems)
     };
 
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = indexing_threads(opts.threads, cores, opts.extractor.is_heavy());
     // tantivy needs at least 15 MB per thread.
     let budget = opts.memory_budget.max(threads * 16_000_000);
     let mut writer: IndexWriter = news
@@ -571,4 +579,21 @@ pub fn compact(index_dir: &Path, wait: bool) -> Result<CompactSummary> {
             .len(),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::{NoEntities, RuleExtractor};
+
+    #[test]
+    fn the_tagger_leaves_tantivy_half_the_cores() {
+        assert!(TaggerExtractor::shipped().is_heavy());
+        assert!(!NoEntities.is_heavy() && !RuleExtractor::new().is_heavy());
+        assert_eq!(indexing_threads(0, 2, true), 1);
+        assert_eq!(indexing_threads(0, 8, true), 4);
+        assert_eq!(indexing_threads(0, 1, true), 1);
+        assert_eq!(indexing_threads(0, 2, false), 2);
+        assert_eq!(indexing_threads(3, 2, true), 3, "--threads wins");
+    }
 }

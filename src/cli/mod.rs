@@ -185,7 +185,7 @@ struct IndexArgs {
     /// Print the run summary (with every skipped file) as JSON on stdout.
     #[arg(long)]
     json: bool,
-    /// Indexing threads [default: one per core]
+    /// Indexing threads [default: one per core; one per two cores with the tagger]
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Memory for tantivy's indexing buffers, in MB.

@@ -54,6 +54,14 @@ pub struct Mention {
 /// across indexing threads.
 pub trait EntityExtractor: Send + Sync {
     fn extract(&self, text: &str) -> Vec<Mention>;
+
+    /// Whether extraction costs about as much CPU per article as tantivy's
+    /// indexing of it. The indexer then gives tantivy half the cores by
+    /// default: the threads that read and tag keep the others busy, and
+    /// more indexing threads would only contend with them.
+    fn is_heavy(&self) -> bool {
+        false
+    }
 }
 
 /// An extractor that finds nothing: indexing without entities.

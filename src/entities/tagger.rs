@@ -217,6 +217,10 @@ fn kind_of(ty: &str) -> Option<EntityKind> {
 }
 
 impl EntityExtractor for TaggerExtractor {
+    fn is_heavy(&self) -> bool {
+        true
+    }
+
     fn extract(&self, text: &str) -> Vec<Mention> {
         let sentences = tokenize(text);
         let words: Vec<Vec<&str>> = sentences
