@@ -9,11 +9,13 @@
 //!
 //! Crash safety: work is committed in batches that hold whole files, so any
 //! commit is a consistent state of some files; a run killed at any instant
-//! leaves the last commit, and the next run converges from it.
+//! leaves the last commit, and the next run converges from it. While a batch
+//! is committed, the next batch's first files are read and tagged, but only
+//! written with that batch.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -286,21 +288,51 @@ pub fn index_corpus(
     let total_bytes: u64 = to_read.iter().map(|f| f.size).sum();
     progress.phase("indexing", Some(total_bytes));
     let problems = Mutex::new(problems);
-    for batch in to_read.chunks(opts.commit_every.max(1)) {
+    let record = |file: &SourceFile, outcome: Option<FileProblems>| {
+        let mut problems = problems.lock().unwrap();
+        problems.remove(&file.rel);
+        if let Some(p) = outcome {
+            problems.insert(file.rel.clone(), p);
+        }
+        progress.advance(file.size);
+    };
+    let batches: Vec<&[&SourceFile]> = to_read.chunks(opts.commit_every.max(1)).collect();
+    // Files of the current batch read and tagged while the last one was
+    // committed, by their place in the batch.
+    let mut ahead: Vec<(usize, ReadAhead)> = Vec::new();
+    for (k, batch) in batches.iter().enumerate() {
+        let mut done = vec![false; batch.len()];
+        for (i, read) in ahead.drain(..) {
+            done[i] = true;
+            let outcome = run
+                .add_read_ahead(&writer, batch[i], read)
+                .map_err(Error::tantivy(index_dir))?;
+            record(batch[i], outcome);
+        }
         batch
             .par_iter()
-            .try_for_each(|file| {
+            .zip(&done)
+            .filter(|(_, done)| !**done)
+            .try_for_each(|(file, _)| {
                 let outcome = run.index_file(&writer, file, stamps.get(&file.rel), opts)?;
-                let mut problems = problems.lock().unwrap();
-                problems.remove(&file.rel);
-                if let Some(p) = outcome {
-                    problems.insert(file.rel.clone(), p);
-                }
-                progress.advance(file.size);
+                record(file, outcome);
                 Ok::<(), tantivy::TantivyError>(())
             })
             .map_err(Error::tantivy(index_dir))?;
-        commit(&mut writer, &problems.lock().unwrap(), index_dir)?;
+        // A commit keeps one core writing segments and none tagging: the
+        // next batch's first files are read and tagged meanwhile.
+        let busy = AtomicBool::new(true);
+        ahead = std::thread::scope(|s| {
+            let reader = batches
+                .get(k + 1)
+                .map(|next| s.spawn(|| run.read_ahead(next, &busy, &stamps, opts)));
+            let committed = commit(&mut writer, &problems.lock().unwrap(), index_dir);
+            busy.store(false, Ordering::Relaxed);
+            let ahead = reader.map_or_else(Vec::new, |r| {
+                r.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            committed.map(|()| ahead)
+        })?;
         run.commits += 1;
     }
     if run.commits == 0 && (run.removed > 0 || opts.full || news.payload()?.schema_version == 0) {
@@ -409,32 +441,25 @@ impl Run {
         }
     }
 
-    /// Reads, parses and (re)indexes one file; returns its problems, if any.
-    fn index_file(
-        &self,
-        writer: &IndexWriter,
-        file: &SourceFile,
-        known: Option<&Stamp>,
-        opts: &IndexOptions,
-    ) -> tantivy::Result<Option<FileProblems>> {
+    /// Reads, hashes and parses one file.
+    fn read(&self, file: &SourceFile, known: Option<&Stamp>, opts: &IndexOptions) -> FileRead {
         let bytes = match std::fs::read(&file.abs) {
             Ok(b) => b,
             Err(e) => {
                 // Unreadable now: its old articles go, the reason is kept.
-                writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
                 let stamp = Stamp {
                     size: file.size,
                     mtime_ns: file.mtime_ns,
                     hash: String::new(),
                 };
-                return Ok(Some(FileProblems {
+                return FileRead::Unreadable(FileProblems {
                     stamp,
                     problems: vec![Skipped::new(
                         &file.rel,
                         None,
                         SkipReason::Unreadable(e.to_string()),
                     )],
-                }));
+                });
             }
         };
         let stamp = Stamp {
@@ -453,34 +478,154 @@ impl Run {
         // Same bytes, new mtime: documents are rewritten so that their
         // stamp carries the new mtime and the file is not hashed again.
         let parsed = ingest::parse_bytes(&file.rel, &bytes, &opts.fields);
-        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
         let encoded = stamp.encode(&file.rel);
-        let add = |mut article: Article| -> tantivy::Result<()> {
-            let mentions = opts.extractor.extract(&article.entity_text());
-            article.entities = Entities::from_mentions(&mentions);
-            if article.body.is_empty() {
-                self.headline_only.fetch_add(1, Ordering::Relaxed);
-            }
-            if article.date.is_none() {
-                self.undated.fetch_add(1, Ordering::Relaxed);
-            }
-            let mut doc = to_document(&self.fields, &article);
-            doc.add_text(self.fields.src_path, &file.rel);
-            doc.add_text(self.fields.src_stamp, &encoded);
-            writer.add_document(doc).map(|_| ())
-        };
-        // A large multi-article file (JSONL) is tagged on every core too.
-        if parsed.articles.len() > 64 {
-            parsed.articles.into_par_iter().try_for_each(add)?;
-        } else {
-            parsed.articles.into_iter().try_for_each(add)?;
-        }
-        Ok((!parsed.problems.is_empty()).then_some(FileProblems {
+        let problems = (!parsed.problems.is_empty()).then_some(FileProblems {
             stamp,
             problems: parsed.problems,
-        }))
+        });
+        FileRead::Parsed {
+            articles: parsed.articles,
+            encoded,
+            problems,
+        }
+    }
+
+    /// The document of one article of `file`, its entities tagged.
+    fn document(
+        &self,
+        file: &SourceFile,
+        encoded: &str,
+        opts: &IndexOptions,
+        mut article: Article,
+    ) -> TantivyDocument {
+        let mentions = opts.extractor.extract(&article.entity_text());
+        article.entities = Entities::from_mentions(&mentions);
+        if article.body.is_empty() {
+            self.headline_only.fetch_add(1, Ordering::Relaxed);
+        }
+        if article.date.is_none() {
+            self.undated.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut doc = to_document(&self.fields, &article);
+        doc.add_text(self.fields.src_path, &file.rel);
+        doc.add_text(self.fields.src_stamp, encoded);
+        doc
+    }
+
+    /// Reads, parses and (re)indexes one file; returns its problems, if any.
+    fn index_file(
+        &self,
+        writer: &IndexWriter,
+        file: &SourceFile,
+        known: Option<&Stamp>,
+        opts: &IndexOptions,
+    ) -> tantivy::Result<Option<FileProblems>> {
+        let read = self.read(file, known, opts);
+        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
+        let (articles, encoded, problems) = match read {
+            FileRead::Unreadable(p) => return Ok(Some(p)),
+            FileRead::Parsed {
+                articles,
+                encoded,
+                problems,
+            } => (articles, encoded, problems),
+        };
+        let add = |article| {
+            writer
+                .add_document(self.document(file, &encoded, opts, article))
+                .map(|_| ())
+        };
+        // A large multi-article file (JSONL) is tagged on every core too.
+        if articles.len() > 64 {
+            articles.into_par_iter().try_for_each(add)?;
+        } else {
+            articles.into_iter().try_for_each(add)?;
+        }
+        Ok(problems)
+    }
+
+    /// Reads and tags small files of `batch` while the writer is `busy`
+    /// committing, so that the cores are not idle meanwhile. Returns them
+    /// by their place in `batch`, for [`Run::add_read_ahead`].
+    fn read_ahead(
+        &self,
+        batch: &[&SourceFile],
+        busy: &AtomicBool,
+        stamps: &HashMap<String, Stamp>,
+        opts: &IndexOptions,
+    ) -> Vec<(usize, ReadAhead)> {
+        let taken = AtomicU64::new(0);
+        let out = Mutex::new(Vec::new());
+        // Stops (with an `Err`) once the commit is done or the budget spent.
+        let _stopped = batch.par_iter().enumerate().try_for_each(|(i, file)| {
+            if file.size > READ_AHEAD_FILE_BYTES {
+                return Ok(());
+            }
+            let over = taken.fetch_add(file.size, Ordering::Relaxed) + file.size > READ_AHEAD_BYTES;
+            if over || !busy.load(Ordering::Relaxed) {
+                return Err(());
+            }
+            let read = match self.read(file, stamps.get(&file.rel), opts) {
+                FileRead::Unreadable(p) => ReadAhead {
+                    docs: Vec::new(),
+                    problems: Some(p),
+                },
+                FileRead::Parsed {
+                    articles,
+                    encoded,
+                    problems,
+                } => ReadAhead {
+                    docs: articles
+                        .into_iter()
+                        .map(|a| self.document(file, &encoded, opts, a))
+                        .collect(),
+                    problems,
+                },
+            };
+            out.lock().unwrap().push((i, read));
+            Ok(())
+        });
+        out.into_inner().unwrap()
+    }
+
+    /// Adds a file read ahead, as [`Run::index_file`] would have.
+    fn add_read_ahead(
+        &self,
+        writer: &IndexWriter,
+        file: &SourceFile,
+        read: ReadAhead,
+    ) -> tantivy::Result<Option<FileProblems>> {
+        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
+        for doc in read.docs {
+            writer.add_document(doc)?;
+        }
+        Ok(read.problems)
     }
 }
+
+/// A file read: its articles, or why it could not be read.
+enum FileRead {
+    Unreadable(FileProblems),
+    Parsed {
+        articles: Vec<Article>,
+        /// The file's stamp, as documents carry it.
+        encoded: String,
+        problems: Option<FileProblems>,
+    },
+}
+
+/// A file read and tagged ahead of the writer.
+struct ReadAhead {
+    docs: Vec<TantivyDocument>,
+    problems: Option<FileProblems>,
+}
+
+/// Most bytes of source read ahead during one commit: bounds the memory of
+/// documents waiting for the writer.
+const READ_AHEAD_BYTES: u64 = 32 << 20;
+/// Larger files are not read ahead: one of them could be a dump of many
+/// articles, whose documents are better streamed into the writer.
+const READ_AHEAD_FILE_BYTES: u64 = 1 << 20;
 
 /// The article stored in a document (inverse of [`to_document`]).
 pub(crate) fn from_document(f: &Fields, doc: &TantivyDocument) -> Article {
@@ -585,6 +730,35 @@ pub fn compact(index_dir: &Path, wait: bool) -> Result<CompactSummary> {
 mod tests {
     use super::*;
     use crate::entities::{NoEntities, RuleExtractor};
+
+    #[test]
+    fn read_ahead_reads_small_files_only_while_the_writer_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..5 {
+            std::fs::write(
+                dir.path().join(format!("a{i}.txt")),
+                format!("Story {i}\n\nKim Jong Un spoke."),
+            )
+            .unwrap();
+        }
+        let big = "Long\n\n".to_string() + &"word ".repeat(READ_AHEAD_FILE_BYTES as usize / 5 + 1);
+        std::fs::write(dir.path().join("big.txt"), big).unwrap();
+        let files = ingest::discover(dir.path(), u64::MAX).unwrap().files;
+        let batch: Vec<&SourceFile> = files.iter().collect();
+        let run = Run::new(schema::build_schema().1);
+        let (opts, stamps) = (IndexOptions::default(), HashMap::new());
+
+        let mut read = run.read_ahead(&batch, &AtomicBool::new(true), &stamps, &opts);
+        read.sort_by_key(|(i, _)| *i);
+        let names: Vec<&str> = read.iter().map(|(i, _)| batch[*i].rel.as_str()).collect();
+        assert_eq!(names, ["a0.txt", "a1.txt", "a2.txt", "a3.txt", "a4.txt"]);
+        let tagged = &read[0].1.docs[0];
+        let people = tagged.get_all(run.fields.person).count();
+        assert_eq!(people, 1, "documents read ahead are tagged");
+
+        let idle = run.read_ahead(&batch, &AtomicBool::new(false), &stamps, &opts);
+        assert!(idle.is_empty(), "nothing is read once the commit is done");
+    }
 
     #[test]
     fn the_tagger_leaves_tantivy_half_the_cores() {

@@ -146,6 +146,42 @@ fn skipped_files_are_remembered_and_still_reported() {
     assert_matches_full_build(c.path(), idx.path());
 }
 
+#[test]
+fn files_read_while_a_batch_commits_land_like_the_others() {
+    // Small commit batches: each batch's first files are read and tagged
+    // while the batch before is committed, and added after.
+    let c = tempfile::tempdir().unwrap();
+    big_corpus(c.path(), 40, 0);
+    write(
+        c.path(),
+        "d3/bad.jsonl",
+        "{\"title\": \"J1\", \"body\": \"one\"}\n{oops",
+    );
+    // Over a MiB: not read ahead, streamed as it always was.
+    let record = format!(
+        "{{\"title\": \"Long\", \"body\": \"{}\"}}\n",
+        "oil price ".repeat(1200)
+    );
+    write(c.path(), "d5/big.jsonl", &record.repeat(100));
+    for every in [1, 3, 8] {
+        let idx = tempfile::tempdir().unwrap();
+        let opts = IndexOptions {
+            commit_every: every,
+            ..options(false)
+        };
+        let s = index_corpus(c.path(), idx.path(), &opts, &NoProgress).unwrap();
+        assert_eq!((s.added, s.articles, s.skipped.len()), (42, 141, 1), "{s:#?}");
+        assert_eq!(s.commits as usize, 42usize.div_ceil(every));
+        assert_matches_full_build(c.path(), idx.path());
+        let again = index_corpus(c.path(), idx.path(), &opts, &NoProgress).unwrap();
+        assert_eq!(
+            (again.files, again.skipped.clone()),
+            (0, s.skipped),
+            "problems are recorded"
+        );
+    }
+}
+
 /// A corpus big enough that a run takes a while.
 fn big_corpus(dir: &Path, files: usize, variant: usize) {
     let seed = std::fs::read_to_string(
