@@ -145,41 +145,41 @@ mod tests {
     /// descriptor; that must not make a free lock look taken.
     #[test]
     fn children_spawned_by_another_thread_do_not_make_the_lock_busy() {
-        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
         use std::sync::Arc;
         let dir = tempfile::tempdir().unwrap();
         let stop = Arc::new(AtomicBool::new(false));
+        let spawned = Arc::new(AtomicUsize::new(0));
         let spawner = {
-            let stop = stop.clone();
+            let (stop, spawned) = (stop.clone(), spawned.clone());
+            // The current test binary, asked for no test: a child that
+            // exists on every platform and exits at once.
+            let exe = std::env::current_exe().unwrap();
             std::thread::spawn(move || {
-                let mut spawned = 0;
                 while !stop.load(Ordering::Relaxed) {
-                    // The current test binary, asked for no test: a child
-                    // that exists on every platform and exits at once.
-                    let exe = std::env::current_exe().unwrap();
-                    let _ = std::process::Command::new(exe)
-                        .arg("--list")
-                        .arg("--exact")
-                        .arg("no such test")
+                    let _ = std::process::Command::new(&exe)
+                        .args(["--list", "--exact", "no such test"])
                         .stdout(std::process::Stdio::null())
                         .status();
-                    spawned += 1;
+                    spawned.fetch_add(1, Ordering::Relaxed);
                 }
-                spawned
             })
         };
-        let mut busy = 0;
-        for _ in 0..300 {
+        // Lock and unlock until enough children have come and gone, however
+        // slowly the spawning thread gets going.
+        let (mut tries, mut busy) = (0, 0);
+        while tries < 300 || spawned.load(Ordering::Relaxed) < 20 {
             if WriterLock::acquire(dir.path(), false).is_err() {
                 busy += 1;
             }
+            tries += 1;
         }
         stop.store(true, Ordering::Relaxed);
-        let spawned = spawner.join().unwrap();
-        assert!(spawned > 0);
+        spawner.join().unwrap();
+        let children = spawned.load(Ordering::Relaxed);
         assert_eq!(
             busy, 0,
-            "refused {busy} of 300 times while {spawned} children ran"
+            "refused {busy} of {tries} times while {children} children ran"
         );
     }
 }
