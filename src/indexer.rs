@@ -441,7 +441,8 @@ impl Run {
         }
     }
 
-    /// Reads, hashes and parses one file.
+    /// Reads, hashes and parses one file. An unreadable file has no
+    /// articles, and its problem says why.
     fn read(&self, file: &SourceFile, known: Option<&Stamp>, opts: &IndexOptions) -> FileRead {
         let bytes = match std::fs::read(&file.abs) {
             Ok(b) => b,
@@ -452,14 +453,18 @@ impl Run {
                     mtime_ns: file.mtime_ns,
                     hash: String::new(),
                 };
-                return FileRead::Unreadable(FileProblems {
-                    stamp,
-                    problems: vec![Skipped::new(
-                        &file.rel,
-                        None,
-                        SkipReason::Unreadable(e.to_string()),
-                    )],
-                });
+                return FileRead {
+                    articles: Vec::new(),
+                    encoded: String::new(),
+                    problems: Some(FileProblems {
+                        stamp,
+                        problems: vec![Skipped::new(
+                            &file.rel,
+                            None,
+                            SkipReason::Unreadable(e.to_string()),
+                        )],
+                    }),
+                };
             }
         };
         let stamp = Stamp {
@@ -483,7 +488,7 @@ impl Run {
             stamp,
             problems: parsed.problems,
         });
-        FileRead::Parsed {
+        FileRead {
             articles: parsed.articles,
             encoded,
             problems,
@@ -522,26 +527,19 @@ impl Run {
     ) -> tantivy::Result<Option<FileProblems>> {
         let read = self.read(file, known, opts);
         writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
-        let (articles, encoded, problems) = match read {
-            FileRead::Unreadable(p) => return Ok(Some(p)),
-            FileRead::Parsed {
-                articles,
-                encoded,
-                problems,
-            } => (articles, encoded, problems),
-        };
+        let encoded = &read.encoded;
         let add = |article| {
             writer
-                .add_document(self.document(file, &encoded, opts, article))
+                .add_document(self.document(file, encoded, opts, article))
                 .map(|_| ())
         };
         // A large multi-article file (JSONL) is tagged on every core too.
-        if articles.len() > 64 {
-            articles.into_par_iter().try_for_each(add)?;
+        if read.articles.len() > 64 {
+            read.articles.into_par_iter().try_for_each(add)?;
         } else {
-            articles.into_iter().try_for_each(add)?;
+            read.articles.into_iter().try_for_each(add)?;
         }
-        Ok(problems)
+        Ok(read.problems)
     }
 
     /// Reads and tags small files of `batch` while the writer is `busy`
@@ -565,22 +563,15 @@ impl Run {
             if over || !busy.load(Ordering::Relaxed) {
                 return Err(());
             }
-            let read = match self.read(file, stamps.get(&file.rel), opts) {
-                FileRead::Unreadable(p) => ReadAhead {
-                    docs: Vec::new(),
-                    problems: Some(p),
-                },
-                FileRead::Parsed {
-                    articles,
-                    encoded,
-                    problems,
-                } => ReadAhead {
-                    docs: articles
-                        .into_iter()
-                        .map(|a| self.document(file, &encoded, opts, a))
-                        .collect(),
-                    problems,
-                },
+            let read = self.read(file, stamps.get(&file.rel), opts);
+            let docs = read
+                .articles
+                .into_iter()
+                .map(|a| self.document(file, &read.encoded, opts, a))
+                .collect();
+            let read = ReadAhead {
+                docs,
+                problems: read.problems,
             };
             out.lock().unwrap().push((i, read));
             Ok(())
@@ -603,15 +594,12 @@ impl Run {
     }
 }
 
-/// A file read: its articles, or why it could not be read.
-enum FileRead {
-    Unreadable(FileProblems),
-    Parsed {
-        articles: Vec<Article>,
-        /// The file's stamp, as documents carry it.
-        encoded: String,
-        problems: Option<FileProblems>,
-    },
+/// A file read: its articles and the problems found in it.
+struct FileRead {
+    articles: Vec<Article>,
+    /// The file's stamp, as documents carry it.
+    encoded: String,
+    problems: Option<FileProblems>,
 }
 
 /// A file read and tagged ahead of the writer.

@@ -6,6 +6,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -84,15 +85,15 @@ impl WriterLock {
 /// process has just released. A run started in that moment (a test, or a
 /// program that embeds the library and spawns processes) would be refused by
 /// a lock nobody is really holding.
-const GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+const GRACE: Duration = Duration::from_millis(500);
 
 /// `try_lock`, tried again for up to [`GRACE`] while the lock is taken.
 fn try_lock_with_grace(file: &File) -> std::result::Result<(), TryLockError> {
-    let deadline = std::time::Instant::now() + GRACE;
+    let deadline = Instant::now() + GRACE;
     loop {
         match file.try_lock() {
-            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(5));
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
             }
             other => return other,
         }
@@ -112,7 +113,7 @@ fn read_holder(file: &mut File) -> Option<LockHolder> {
                 }
             }
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(10));
     }
     None
 }
