@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::time::Instant;
 
-use newsdex::entities::tokenize;
+use newsdex::entities::tagger::tokenize;
 use newsdex::{EntityExtractor, RuleExtractor, TaggerExtractor};
 
 fn main() {

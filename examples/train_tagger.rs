@@ -11,17 +11,16 @@
 //! Then trains eight models on `eng.train` with different seeds, printing
 //! precision/recall/F1 on `eng.testa` after each epoch, takes their mean,
 //! chooses on `eng.testa` a bias towards O (no entity), writes the model to
-//! OUT (default `src/entities/ner.bin`), and with `--test` scores the held-out
+//! OUT (default `src/entities/tagger/ner.bin`), and with `--test` scores the held-out
 //! `eng.testb` once, at the end. Every step is seeded: the same inputs give
 //! the same model, byte for byte.
 
 use std::io::Read;
 
-use newsdex::entities::clusters::{word_clusters, ClusterParams};
-use newsdex::entities::perceptron::{
-    capitalisation_table, evaluate, read_conll, read_gazetteer, Lexicon, Perceptron, Scores, Sentence,
+use newsdex::entities::tagger::{read_gazetteer, tokenize, Lexicon, Perceptron, Sentence};
+use newsdex::entities::train::{
+    capitalisation_table, evaluate, read_conll, word_clusters, ClusterParams, Scores,
 };
-use newsdex::entities::tokenize;
 
 const EPOCHS: usize = 10;
 const SEED: u64 = 2003;
@@ -75,7 +74,7 @@ fn main() {
         .skip(1)
         .find(|a| !a.starts_with("--"))
         .map(String::as_str)
-        .unwrap_or("src/entities/ner.bin");
+        .unwrap_or("src/entities/tagger/ner.bin");
     let test = args.iter().any(|a| a == "--test");
     let read = |f: &str| {
         read_conll(

@@ -5,6 +5,22 @@
 //! with date and entity facets. Searches are ranked by BM25 and come back
 //! with highlighted snippets, date and entity filters, and facet counts.
 //!
+//! The crate is layered; a module imports only from its own layer or below
+//! (`docs/architecture.md` draws it, and `.ci/layers.py` checks it):
+//!
+//! | layer | modules | what |
+//! | --- | --- | --- |
+//! | 0 | [`text`], `query` | dates, sentences, SimHash; the query language |
+//! | 1 | [`entities`], [`ingest`], [`Article`] | names in text; corpus files into articles |
+//! | 2 | `index` | the on-disk index both paths share |
+//! | 3 | `indexer` \| [`search`] | the write path and the read path, never importing each other |
+//! | 4 | [`server`] (feature `server`) | the HTTP API, through the facade |
+//!
+//! With `default-features = false` the crate is the engine alone: no web
+//! server, no command line, no file watcher, no training code. The features
+//! `server`, `watch` and `train` add each; `cli` (the `newsdex` binary)
+//! takes them all.
+//!
 //! ```
 //! use newsdex::{index_corpus, IndexOptions, NewsIndex, NoProgress, SearchRequest};
 //!
@@ -32,33 +48,34 @@
 //! # }
 //! ```
 
-pub mod analysis;
+#![warn(missing_docs)]
+
 pub mod article;
-pub mod dates;
-pub mod dedup;
 pub mod entities;
 pub mod error;
-mod facet_count;
-mod histogram;
-pub mod index;
-pub mod indexer;
+mod index;
+mod indexer;
 pub mod ingest;
-pub mod lock;
-pub mod query;
-pub mod schema;
+mod query;
 pub mod search;
-mod sentences;
+#[cfg(feature = "server")]
 pub mod server;
-pub mod snippet;
-mod stats;
-pub mod watch;
+pub mod text;
 
 pub use article::Article;
 pub use entities::{
     Entities, EntityExtractor, EntityKind, Mention, NoEntities, RuleExtractor, TaggerExtractor,
 };
 pub use error::{Error, Result};
+pub use index::lock::{LockHolder, LOCK_FILE};
 pub use index::{index_exists, NewsIndex};
-pub use indexer::{compact, index_corpus, CompactSummary, IndexOptions, IndexSummary, NoProgress, Progress};
-pub use search::{FacetCount, Facets, Hit, SearchRequest, SearchResponse, SortOrder};
-pub use stats::{dir_size, IndexStats};
+#[cfg(feature = "watch")]
+pub use indexer::watch;
+pub use indexer::{
+    compact, index_corpus, CompactSummary, IndexOptions, IndexSummary, NoProgress, Phase, Progress,
+};
+pub use search::{
+    dir_size, EntitiesRequest, FacetCount, Facets, Filter, Hit, IndexStats, Interval, SearchRequest,
+    SearchResponse, SimilarRequest, SortOrder, TimelineRequest,
+};
+pub use text::dates;

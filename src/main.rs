@@ -2,6 +2,8 @@
 
 mod cli;
 
+use std::process::ExitCode;
+
 use clap::Parser;
 
 /// mimalloc rather than the system allocator: tantivy's indexing allocates
@@ -10,7 +12,6 @@ use clap::Parser;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() {
-    let args = cli::Cli::parse();
-    std::process::exit(cli::run(args));
+fn main() -> ExitCode {
+    cli::run(cli::Cli::parse())
 }

@@ -24,7 +24,7 @@
 
 use chrono::NaiveDate;
 
-use crate::dates;
+use crate::text::dates;
 
 /// Deepest nesting of parentheses and NOTs a query may have.
 pub const MAX_DEPTH: usize = 32;

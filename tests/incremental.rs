@@ -333,7 +333,7 @@ fn a_second_writer_exits_75_naming_the_first_and_searches_keep_working() {
     // --wait waits instead of failing.
     let mut holder = spawn();
     // Start waiting only once the holder has the lock (its pid is in the file).
-    let lock_file = index.join(newsdex::lock::LOCK_FILE);
+    let lock_file = index.join(newsdex::LOCK_FILE);
     let pid = format!("\"pid\":{}", holder.id());
     let deadline = Instant::now() + Duration::from_secs(30);
     while !std::fs::read_to_string(&lock_file)

@@ -191,7 +191,7 @@ fn shared_seed_article_shows_its_entities() {
 /// figure only.
 #[test]
 fn tagger_scores_on_conll_testa() {
-    use newsdex::entities::perceptron::{evaluate, read_conll};
+    use newsdex::entities::train::{evaluate, read_conll};
     let Some(shared) = shared_dir("tagger_scores_on_conll_testa") else {
         return;
     };

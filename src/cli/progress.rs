@@ -2,7 +2,7 @@
 //! the library's [`Progress`] callbacks.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use newsdex::Progress;
+use newsdex::{Phase, Progress};
 
 pub struct Bar {
     bar: ProgressBar,
@@ -16,7 +16,7 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn phase(&self, name: &'static str, total: Option<u64>) {
+    fn phase(&self, phase: Phase, total: Option<u64>) {
         match total {
             Some(total) => {
                 self.bar.set_length(total);
@@ -35,7 +35,7 @@ impl Progress for Bar {
                 self.bar.enable_steady_tick(std::time::Duration::from_millis(120));
             }
         }
-        self.bar.set_message(name);
+        self.bar.set_message(phase.as_str());
     }
 
     fn advance(&self, bytes: u64) {

@@ -4,10 +4,10 @@
 //! without touching the indexer; whatever the tagger, mentions are folded into
 //! canonical names per article by [`Entities::from_mentions`].
 
-pub mod clusters;
-pub mod perceptron;
 mod rules;
-mod tagger;
+pub mod tagger;
+#[cfg(feature = "train")]
+pub mod train;
 
 use rustc_hash::FxHashMap;
 
@@ -17,17 +17,20 @@ pub use rules::RuleExtractor;
 pub use tagger::{tokenize, TaggerExtractor};
 
 /// The entity types newsdex facets on.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
+    /// A person.
     Person,
+    /// An organisation: a company, institution, party, agency.
     Org,
+    /// A place: a country, city, region, sea.
     Place,
 }
 
 impl EntityKind {
+    /// Every kind, in facet order.
     pub const ALL: [EntityKind; 3] = [EntityKind::Person, EntityKind::Org, EntityKind::Place];
 
     /// Name used in facets (`/person/...`), fields and JSON.
@@ -43,16 +46,20 @@ impl EntityKind {
 /// One mention of an entity in a text, with byte offsets into that text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
+    /// What it names.
     pub kind: EntityKind,
     /// The name as it should be shown (honorifics and possessives removed).
     pub name: String,
+    /// Byte offset of its first byte in the text.
     pub start: usize,
+    /// Byte offset just past its last byte.
     pub end: usize,
 }
 
 /// Finds entity mentions in text. Implementations must be cheap to share
 /// across indexing threads.
 pub trait EntityExtractor: Send + Sync {
+    /// The mentions of entities in `text`, in text order.
     fn extract(&self, text: &str) -> Vec<Mention>;
 
     /// Whether extraction costs about as much CPU per article as tantivy's
@@ -74,14 +81,19 @@ impl EntityExtractor for NoEntities {
 }
 
 /// The canonical entity names of one article, most mentioned first.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Entities {
+    /// People, most mentioned first.
     pub person: Vec<String>,
+    /// Organisations, most mentioned first.
     pub org: Vec<String>,
+    /// Places, most mentioned first.
     pub place: Vec<String>,
 }
 
 impl Entities {
+    /// The names of one kind.
     pub fn of_kind(&self, kind: EntityKind) -> &[String] {
         match kind {
             EntityKind::Person => &self.person,
@@ -90,6 +102,7 @@ impl Entities {
         }
     }
 
+    /// The names of one kind, to change.
     pub fn of_kind_mut(&mut self, kind: EntityKind) -> &mut Vec<String> {
         match kind {
             EntityKind::Person => &mut self.person,
@@ -98,6 +111,7 @@ impl Entities {
         }
     }
 
+    /// True when no entity of any kind is named.
     pub fn is_empty(&self) -> bool {
         self.person.is_empty() && self.org.is_empty() && self.place.is_empty()
     }

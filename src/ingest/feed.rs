@@ -7,7 +7,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::{html, text, FieldMap, Parsed, SkipReason, Skipped};
-use crate::dates;
+use crate::text::dates;
 
 /// Fields of one item/entry as they are read.
 #[derive(Default)]

@@ -11,7 +11,7 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
 use super::{text, FieldMap, Parsed, SkipReason, Skipped};
-use crate::dates;
+use crate::text::dates;
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("valid selector")

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{text, FieldMap, Parsed, SkipReason, Skipped};
 use crate::article::Article;
-use crate::dates;
+use crate::text::dates;
 
 /// Parses a `.json` file: an object is one article, an array of objects is
 /// one article per element.

@@ -26,12 +26,19 @@ pub use text::parse_text;
 /// order of preference. `--field title=hed` puts a name first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldMap {
+    /// JSON keys that may hold the article id, tried in order.
     pub id: Vec<String>,
+    /// Keys for the title.
     pub title: Vec<String>,
+    /// Keys for the body.
     pub body: Vec<String>,
+    /// Keys for the date.
     pub date: Vec<String>,
+    /// Keys for the original address.
     pub url: Vec<String>,
+    /// Keys for the source.
     pub source: Vec<String>,
+    /// Keys for the author.
     pub author: Vec<String>,
 }
 
@@ -98,18 +105,26 @@ impl FieldMap {
 /// to be skipped (a broken JSONL line, an empty record).
 #[derive(Debug, Default)]
 pub struct Parsed {
+    /// Articles read, in file order.
     pub articles: Vec<Article>,
+    /// Parts skipped (a bad line, a record without text), with why.
     pub problems: Vec<Skipped>,
 }
 
 /// The formats newsdex reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Plain text.
     Text,
+    /// Markdown with YAML or TOML front matter.
     Markdown,
+    /// A JSON object or array of objects.
     Json,
+    /// JSON Lines: one object per line.
     JsonLines,
+    /// An HTML page.
     Html,
+    /// An RSS or Atom feed.
     Feed,
 }
 
@@ -138,9 +153,11 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// A file of the corpus that a parser will read.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// Absolute path, to open.
     pub abs: PathBuf,
     /// Path relative to the corpus root, `/`-separated on every platform.
     pub rel: String,
+    /// Size in bytes at discovery.
     pub size: u64,
     /// Modification time, nanoseconds since the Unix epoch (0 if unknown).
     pub mtime_ns: i64,
@@ -201,12 +218,16 @@ impl SkipReason {
 /// A file (or a line of one) that was skipped, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
+    /// Path relative to the corpus root.
     pub path: String,
+    /// Line of a multi-record file, 1-based.
     pub line: Option<u64>,
+    /// Why.
     pub reason: SkipReason,
 }
 
 impl Skipped {
+    /// A skip of `path` (at `line`) for `reason`.
     pub fn new(path: &str, line: Option<u64>, reason: SkipReason) -> Skipped {
         Skipped {
             path: path.to_string(),
@@ -219,7 +240,9 @@ impl Skipped {
 /// What walking the corpus found.
 #[derive(Debug, Default)]
 pub struct Discovery {
+    /// Files to index, sorted by path.
     pub files: Vec<SourceFile>,
+    /// Files refused at discovery (too large, not regular files).
     pub skipped: Vec<Skipped>,
     /// Files whose extension says they are not articles (images, archives…).
     pub ignored: u64,
@@ -408,7 +431,7 @@ pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
         return whole(SkipReason::Empty);
     }
     // The path is the date of last resort ("2019/07/04/story.txt").
-    let path_date = crate::dates::from_path(rel);
+    let path_date = crate::text::dates::from_path(rel);
     for a in parsed.articles.iter_mut().filter(|a| a.date.is_none()) {
         a.date = path_date;
     }
@@ -542,8 +565,8 @@ mod tests {
 
             #[test]
             fn dates_from_any_string(s in "\\PC{0,40}") {
-                let _ = crate::dates::parse_any(&s);
-                let _ = crate::dates::from_path(&s);
+                let _ = crate::text::dates::parse_any(&s);
+                let _ = crate::text::dates::from_path(&s);
             }
         }
     }

@@ -2,8 +2,8 @@
 //! header is optional), then the article, paragraphs separated by blank lines.
 
 use crate::article::Article;
-use crate::dates;
-use crate::sentences::is_abbreviation;
+use crate::text::dates;
+use crate::text::sentences::is_abbreviation;
 
 /// Longest title kept; longer first sentences are cut at a word boundary.
 const MAX_TITLE_CHARS: usize = 200;

@@ -12,12 +12,12 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use crate::dates;
 use crate::entities::EntityKind;
 use crate::error::{Error, Result};
+use crate::index::schema;
 use crate::index::NewsIndex;
 use crate::query::{Ast, QueryField, TermKind};
-use crate::schema;
+use crate::text::dates;
 
 /// Title matches weigh this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -89,7 +89,7 @@ impl<'a> Compiler<'a> {
                 slop,
                 column,
             } => self.phrase(*field, text, *slop, *column, negated)?,
-            Ast::Dates { from, to } => date_range(self.index.fields.date, *from, *to),
+            Ast::Dates { from, to } => date_range(self.index.fields().date, *from, *to),
             Ast::And(items) => {
                 let mut clauses: Vec<Clause> = Vec::new();
                 for item in items {
@@ -115,9 +115,9 @@ impl<'a> Compiler<'a> {
     fn analyse(&self, text: &str) -> Result<Vec<String>> {
         let mut analyzer = self
             .index
-            .index
-            .tokenizer_for_field(self.index.fields.body)
-            .map_err(Error::tantivy(&self.index.path))?;
+            .tantivy()
+            .tokenizer_for_field(self.index.fields().body)
+            .map_err(Error::tantivy(self.index.path()))?;
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while stream.advance() {
@@ -127,7 +127,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn text_fields(&self, field: Option<QueryField>) -> Vec<(Field, f32)> {
-        let f = &self.index.fields;
+        let f = self.index.fields();
         match field {
             Some(QueryField::Title) => vec![(f.title, 1.0)],
             Some(QueryField::Body) => vec![(f.body, 1.0)],
@@ -253,7 +253,7 @@ impl<'a> Compiler<'a> {
         kind: TermKind,
         column: usize,
     ) -> Result<Box<dyn Query>> {
-        let f = &self.index.fields;
+        let f = self.index.fields();
         let (index_field, facet_root) = match field {
             QueryField::Person => (f.person, EntityKind::Person.as_str()),
             QueryField::Org => (f.org, EntityKind::Org.as_str()),
@@ -284,7 +284,7 @@ pub fn name_query(
 ) -> Result<Box<dyn Query>> {
     let name = schema::name_term(name.trim());
     let term = Term::from_field_text(field, &name);
-    let df = searcher.doc_freq(&term).map_err(Error::tantivy(&index.path))?;
+    let df = searcher.doc_freq(&term).map_err(Error::tantivy(index.path()))?;
     if df == 0 {
         return Err(Error::UnknownName {
             kind: match facet_root {
@@ -308,9 +308,9 @@ fn close_names(index: &NewsIndex, searcher: &Searcher, root: &str, name: &str) -
     let words: Vec<&str> = name.split_whitespace().collect();
     for segment in searcher.segment_readers() {
         let Some(column) = index
-            .columns
+            .columns()
             .str_column(segment, schema::names::ENTITY)
-            .map_err(Error::tantivy(&index.path))?
+            .map_err(Error::tantivy(index.path()))?
         else {
             continue;
         };
@@ -319,7 +319,7 @@ fn close_names(index: &NewsIndex, searcher: &Searcher, root: &str, name: &str) -
             .range()
             .ge(prefix.as_bytes())
             .into_stream()
-            .map_err(|e| Error::tantivy(&index.path)(e.into()))?;
+            .map_err(|e| Error::tantivy(index.path())(e.into()))?;
         while stream.advance() {
             let Some(rest) = std::str::from_utf8(stream.key())
                 .ok()

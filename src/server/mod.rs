@@ -6,139 +6,49 @@
 //! follows new commits of a reindex by itself, so the server never needs a
 //! restart; when there is no index yet, requests get 503 until there is.
 
+mod error;
 mod params;
+mod routes;
 
 use std::net::SocketAddr;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use serde::Serialize;
+use axum::Router;
 use tokio::sync::Semaphore;
-use utoipa::OpenApi;
 
-use crate::error::Error;
-use crate::index::NewsIndex;
-use crate::search::{
-    ArticleView, AssociatedEntity, EntitiesResponse, FacetCount, Facets, Hit, Interval, SearchResponse,
-    SimilarRequest, SortOrder, Timeline,
-};
-use crate::stats::IndexStats;
-use crate::{Entities, EntityKind};
+use crate::{Error, NewsIndex};
+use error::ApiError;
+pub use error::{ErrorBody, ErrorDetail};
 pub use params::Limits;
+use routes::*;
+pub use routes::{openapi_json, ApiDoc, Health};
 
 /// How to run the server.
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
+    /// Address to listen on.
     pub addr: SocketAddr,
+    /// What one request may ask for.
     pub limits: Limits,
 }
 
-/// The JSON body of every error response.
-#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct ErrorDetail {
-    /// The HTTP status, repeated.
-    pub status: u16,
-    pub message: String,
-    /// For a malformed query: the 1-based column of the problem.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    /// For an unknown entity name: close names in the index.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub suggestions: Vec<String>,
-}
-
-/// `GET /healthz`.
-#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Health {
-    /// `ok`, or `unavailable` when the index cannot be opened.
-    pub status: String,
-    pub articles: u64,
-}
-
-/// An error on its way to the client.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    message: String,
-    column: Option<usize>,
-    suggestions: Vec<String>,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            message: message.into(),
-            column: None,
-            suggestions: Vec::new(),
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, message)
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(e: Error) -> Self {
-        let message = e.to_string();
-        match e {
-            Error::Query { column, .. } => ApiError {
-                column: Some(column),
-                ..ApiError::bad_request(message)
-            },
-            Error::UnknownName { suggestions, .. } => ApiError {
-                suggestions,
-                ..ApiError::bad_request(message)
-            },
-            Error::UnknownId { .. } => ApiError::new(StatusCode::NOT_FOUND, message),
-            Error::InvalidArgument { .. } => ApiError::bad_request(message),
-            Error::IndexNotFound { .. } | Error::SchemaMismatch { .. } => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
-            }
-            _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                status: self.status.as_u16(),
-                message: self.message,
-                column: self.column,
-                suggestions: self.suggestions,
-            },
-        };
-        (self.status, Json(body)).into_response()
-    }
-}
-
-type ApiResult<T> = Result<Json<T>, ApiError>;
-
-struct AppState {
-    dir: PathBuf,
-    index: RwLock<Option<Arc<NewsIndex>>>,
-    limits: Limits,
-    permits: Arc<Semaphore>,
+pub(crate) struct AppState {
+    pub(crate) dir: PathBuf,
+    pub(crate) index: RwLock<Option<Arc<NewsIndex>>>,
+    pub(crate) limits: Limits,
+    pub(crate) permits: Arc<Semaphore>,
 }
 
 impl AppState {
     /// The index, opened on first use (and retried while it is missing).
-    fn index(&self) -> Result<Arc<NewsIndex>, ApiError> {
+    pub(crate) fn index(&self) -> Result<Arc<NewsIndex>, ApiError> {
         if let Some(i) = self.index.read().ok().and_then(|g| g.clone()) {
             return Ok(i);
         }
@@ -150,7 +60,7 @@ impl AppState {
     }
 
     /// Runs library work on the blocking pool, bounded in number and time.
-    async fn run<T: Send + 'static>(
+    pub(crate) async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&NewsIndex) -> crate::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
@@ -181,41 +91,7 @@ impl AppState {
     }
 }
 
-type Shared = State<Arc<AppState>>;
-
-/// The API's OpenAPI 3 document, generated from the handlers and types.
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "newsdex",
-        description = "Search a news archive: ranked articles with highlighted passages, facets, timelines, entities, similar articles."
-    ),
-    paths(search, timeline, entities, similar, article, stats, healthz),
-    components(schemas(
-        SearchResponse,
-        Hit,
-        Facets,
-        FacetCount,
-        Entities,
-        Interval,
-        SortOrder,
-        Timeline,
-        EntitiesResponse,
-        AssociatedEntity,
-        EntityKind,
-        ArticleView,
-        IndexStats,
-        ErrorBody,
-        ErrorDetail,
-        Health
-    ))
-)]
-pub struct ApiDoc;
-
-/// The OpenAPI document as JSON.
-pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
-}
+pub(crate) type Shared = State<Arc<AppState>>;
 
 /// The application: routes, limits and the access log, over the index at
 /// `dir`.
@@ -273,162 +149,6 @@ async fn guard_and_log(State(st): Shared, req: Request, next: Next) -> Response 
         started.elapsed().as_secs_f64() * 1000.0
     );
     response
-}
-
-const PAGE: &str = include_str!("page/index.html");
-const APP_JS: &str = include_str!("page/app.js");
-const APP_CSS: &str = include_str!("page/app.css");
-
-async fn page() -> Html<&'static str> {
-    Html(PAGE)
-}
-
-fn asset(body: &'static str, kind: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static(kind))], body).into_response()
-}
-
-async fn app_js() -> Response {
-    asset(APP_JS, "text/javascript; charset=utf-8")
-}
-
-async fn app_css() -> Response {
-    asset(APP_CSS, "text/css; charset=utf-8")
-}
-
-async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        openapi_json(),
-    )
-        .into_response()
-}
-
-/// Ranked articles with snippets and facets: the same JSON as `newsdex
-/// search --json`.
-#[utoipa::path(get, path = "/api/search",
-    params(
-        ("q" = Option<String>, Query, description = "Query in newsdex's language; empty or * for every article"),
-        ("since" = Option<String>, Query, description = "2023-09-13, 2023-09, 2023, or 7d, 2w, 3m, 1y, today"),
-        ("until" = Option<String>, Query, description = "Same forms as since"),
-        ("person" = Option<Vec<String>>, Query, description = "Canonical name, any case; repeatable", explode = true),
-        ("org" = Option<Vec<String>>, Query, description = "Repeatable", explode = true),
-        ("place" = Option<Vec<String>>, Query, description = "Repeatable", explode = true),
-        ("source" = Option<Vec<String>>, Query, description = "Repeatable", explode = true),
-        ("sort" = Option<SortOrder>, Query, description = "relevance (default), date or recent"),
-        ("half_life" = Option<f64>, Query, description = "Half-life of sort=recent, in days"),
-        ("limit" = Option<usize>, Query, description = "Hits per page (default 10)"),
-        ("offset" = Option<usize>, Query, description = "Hits to skip"),
-        ("fragments" = Option<usize>, Query, description = "Passages per snippet, 1 to 10"),
-        ("snippet_chars" = Option<usize>, Query, description = "Longest passage in bytes, 20 to 5000"),
-        ("collapse" = Option<bool>, Query, description = "Fold near-duplicates into their best hit (default true)"),
-        ("exact_facets" = Option<bool>, Query, description = "Count entity facets over every match rather than a sample of broad result sets (default false)"),
-        ("by" = Option<Interval>, Query, description = "Bucket width of facets.dates"),
-    ),
-    responses(
-        (status = 200, body = SearchResponse),
-        (status = 400, body = ErrorBody, description = "Malformed query or parameter"),
-        (status = 414, body = ErrorBody, description = "Query too long"),
-        (status = 503, body = ErrorBody, description = "No index yet, busy, or over the time budget"),
-    )
-)]
-async fn search(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<SearchResponse> {
-    let p = params::Params::parse(raw.as_deref(), &st.limits)?;
-    let req = p.search_request(&st.limits)?;
-    st.run(move |i| i.search(&req)).await.map(Json)
-}
-
-/// Matching articles per day, week, month or year.
-#[utoipa::path(get, path = "/api/timeline",
-    params(
-        ("q" = Option<String>, Query, description = "Query; every article when absent"),
-        ("by" = Option<Interval>, Query, description = "day, week, month (default) or year"),
-        ("since" = Option<String>, Query), ("until" = Option<String>, Query),
-        ("person" = Option<Vec<String>>, Query, explode = true), ("org" = Option<Vec<String>>, Query, explode = true),
-        ("place" = Option<Vec<String>>, Query, explode = true), ("source" = Option<Vec<String>>, Query, explode = true),
-    ),
-    responses((status = 200, body = Timeline), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
-)]
-async fn timeline(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<Timeline> {
-    let p = params::Params::parse(raw.as_deref(), &st.limits)?;
-    let req = p.timeline_request(&st.limits)?;
-    st.run(move |i| i.timeline(&req)).await.map(Json)
-}
-
-/// The entities most associated with a query's matches.
-#[utoipa::path(get, path = "/api/entities",
-    params(
-        ("q" = Option<String>, Query, description = "Query; the whole index when absent"),
-        ("type" = Option<EntityKind>, Query, description = "person, org or place"),
-        ("limit" = Option<usize>, Query, description = "Entities to list (default 20)"),
-        ("min_count" = Option<u64>, Query, description = "Leave out entities in fewer matches (default 2)"),
-        ("since" = Option<String>, Query), ("until" = Option<String>, Query),
-        ("person" = Option<Vec<String>>, Query, explode = true), ("org" = Option<Vec<String>>, Query, explode = true),
-        ("place" = Option<Vec<String>>, Query, explode = true), ("source" = Option<Vec<String>>, Query, explode = true),
-    ),
-    responses((status = 200, body = EntitiesResponse), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
-)]
-async fn entities(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<EntitiesResponse> {
-    let p = params::Params::parse(raw.as_deref(), &st.limits)?;
-    let req = p.entities_request(&st.limits)?;
-    st.run(move |i| i.associated_entities(&req)).await.map(Json)
-}
-
-/// Articles like the one with this id.
-#[utoipa::path(get, path = "/api/similar/{id}",
-    params(
-        ("id" = String, Path, description = "Article id as in hits[].id (may contain slashes)"),
-        ("limit" = Option<usize>, Query), ("include_duplicates" = Option<bool>, Query),
-    ),
-    responses((status = 200, body = SearchResponse), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody))
-)]
-async fn similar(
-    State(st): Shared,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<SearchResponse> {
-    let p = params::Params::parse(raw.as_deref(), &st.limits)?;
-    p.only(&["limit", "include_duplicates"])?;
-    let req = SimilarRequest {
-        id,
-        limit: p.limit(&st.limits, 10)?,
-        include_duplicates: p.flag("include_duplicates", false)?,
-    };
-    st.run(move |i| i.similar(&req)).await.map(Json)
-}
-
-/// One whole article.
-#[utoipa::path(get, path = "/api/articles/{id}",
-    params(("id" = String, Path, description = "Article id as in hits[].id (may contain slashes)")),
-    responses((status = 200, body = ArticleView), (status = 404, body = ErrorBody))
-)]
-async fn article(State(st): Shared, Path(id): Path<String>) -> ApiResult<ArticleView> {
-    st.run(move |i| i.article(&id)).await.map(Json)
-}
-
-/// What the index holds.
-#[utoipa::path(get, path = "/api/stats", responses((status = 200, body = IndexStats), (status = 503, body = ErrorBody)))]
-async fn stats(State(st): Shared) -> ApiResult<IndexStats> {
-    st.run(|i| i.stats()).await.map(Json)
-}
-
-/// Liveness and readiness: 200 when the index opens, 503 when not.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health), (status = 503, body = Health)))]
-async fn healthz(State(st): Shared) -> Response {
-    match st.index() {
-        Ok(i) => Json(Health {
-            status: "ok".into(),
-            articles: i.reader.searcher().num_docs(),
-        })
-        .into_response(),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(Health {
-                status: "unavailable".into(),
-                articles: 0,
-            }),
-        )
-            .into_response(),
-    }
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 
-use super::ApiError;
-use crate::dates;
+use super::error::ApiError;
 use crate::entities::EntityKind;
-use crate::search::{EntitiesRequest, Interval, SearchRequest, SortOrder, TimelineRequest, MAX_FRAGMENTS};
+use crate::search::{
+    EntitiesRequest, Filter, Interval, SearchRequest, SortOrder, TimelineRequest, UnknownChoice,
+    MAX_FRAGMENTS,
+};
 
 /// What one request may ask for. Every limit is configurable on `serve`.
 #[derive(Clone, Debug)]
@@ -143,37 +145,28 @@ impl Params {
         }
     }
 
-    fn choice<T: clap::ValueEnum>(&self, key: &str) -> Result<Option<T>, ApiError> {
+    fn choice<T: std::str::FromStr<Err = UnknownChoice>>(&self, key: &str) -> Result<Option<T>, ApiError> {
         match self.one(key)? {
             None | Some("") => Ok(None),
-            Some(v) => T::from_str(v, true).map(Some).map_err(|_| {
-                let names: Vec<String> = T::value_variants()
-                    .iter()
-                    .filter_map(|x| x.to_possible_value().map(|p| p.get_name().to_string()))
-                    .collect();
-                ApiError::bad_request(format!(
-                    "parameter {key:?} must be one of {}, not {v:?}",
-                    names.join(", ")
-                ))
-            }),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|e: UnknownChoice| ApiError::bad_request(format!("parameter {key:?} {e}"))),
         }
     }
 
     /// The query text and filters.
-    fn filters(&self) -> Result<SearchRequest, ApiError> {
-        let mut req = SearchRequest::new(self.one("q")?.unwrap_or(""));
-        let today = dates::today();
-        if let Some(s) = self.one("since")?.filter(|s| !s.is_empty()) {
-            req.since = Some(dates::parse_user_date("since", s, dates::Side::Start, today)?);
-        }
-        if let Some(u) = self.one("until")?.filter(|s| !s.is_empty()) {
-            req.until = Some(dates::parse_user_date("until", u, dates::Side::End, today)?);
-        }
-        req.person = self.all("person");
-        req.org = self.all("org");
-        req.place = self.all("place");
-        req.source = self.all("source");
-        Ok(req)
+    fn filters(&self) -> Result<Filter, ApiError> {
+        let mut f = Filter::new(self.one("q")?.unwrap_or("")).with_user_dates(
+            self.one("since")?,
+            self.one("until")?,
+            ["since", "until"],
+        )?;
+        f.person = self.all("person");
+        f.org = self.all("org");
+        f.place = self.all("place");
+        f.source = self.all("source");
+        Ok(f)
     }
 
     pub fn search_request(&self, limits: &Limits) -> Result<SearchRequest, ApiError> {
@@ -190,7 +183,10 @@ impl Params {
             "by",
         ]);
         self.only(&allowed)?;
-        let mut req = self.filters()?;
+        let mut req = SearchRequest {
+            filter: self.filters()?,
+            ..SearchRequest::default()
+        };
         req.sort = self.choice::<SortOrder>("sort")?.unwrap_or_default();
         if let Some(h) = self.number::<f64>("half_life")? {
             req.half_life_days = h;
@@ -210,7 +206,7 @@ impl Params {
         allowed.push("by");
         self.only(&allowed)?;
         Ok(TimelineRequest {
-            search: self.filters()?,
+            filter: self.filters()?,
             interval: self.choice::<Interval>("by")?.unwrap_or_default(),
         })
     }
@@ -231,7 +227,7 @@ impl Params {
             }
         };
         Ok(EntitiesRequest {
-            search: self.filters()?,
+            filter: self.filters()?,
             kind,
             limit: self.limit(limits, 20)?,
             min_count: self.number::<u64>("min_count")?.unwrap_or(2),

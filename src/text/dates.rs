@@ -3,8 +3,6 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::{Error, Result};
-
 /// Parses a strict `YYYY-MM-DD` date, as used in the seed format and on the
 /// command line.
 pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
@@ -199,23 +197,40 @@ pub fn parse_relative(s: &str, today: NaiveDate) -> Option<NaiveDate> {
 /// from September 1st, `--until 2023-09` up to September 30th.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
+    /// The first day of the period.
     Start,
+    /// The last day of the period.
     End,
 }
 
 /// Parses a date given by the user (`--since`, `--until`): a day, month or
 /// year, or a relative date; the error names the option and the forms.
-pub fn parse_user_date(what: &'static str, s: &str, side: Side, today: NaiveDate) -> Result<NaiveDate> {
+pub fn parse_user_date(
+    what: &'static str,
+    s: &str,
+    side: Side,
+    today: NaiveDate,
+) -> Result<NaiveDate, DateError> {
     if let Some((first, last)) = parse_period(s) {
         return Ok(if side == Side::Start { first } else { last });
     }
-    parse_relative(s, today).ok_or_else(|| Error::InvalidArgument {
+    parse_relative(s, today).ok_or_else(|| DateError {
         what,
-        message: format!(
-            "{s:?} is not a date: use 2023-09-13, 2023-09 or 2023, or a relative date such as \
-             today, yesterday, 7d, 2w, 3m or 1y"
-        ),
+        input: s.to_string(),
     })
+}
+
+/// A date the user typed that is none of the forms newsdex reads.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{input:?} is not a date: use 2023-09-13, 2023-09 or 2023, or a relative date such as \
+     today, yesterday, 7d, 2w, 3m or 1y"
+)]
+pub struct DateError {
+    /// The option or parameter it was given to (`--since`, `until`).
+    pub what: &'static str,
+    /// What was typed.
+    pub input: String,
 }
 
 /// Today in the local time zone.
@@ -359,7 +374,11 @@ mod tests {
     #[test]
     fn user_date_errors_name_the_option() {
         let err = parse_user_date("--since", "March", Side::Start, today()).unwrap_err();
-        assert!(err.to_string().contains("--since"), "{err}");
-        assert!(err.is_usage());
+        assert_eq!(err.what, "--since");
+        assert!(
+            err.to_string()
+                .starts_with("\"March\" is not a date: use 2023-09-13"),
+            "{err}"
+        );
     }
 }

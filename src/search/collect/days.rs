@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentReader;
 use tantivy::{DocId, Score};
 
-use crate::dates;
-use crate::facet_count::ColumnCache;
+use crate::index::columns::{day_of, ColumnCache, FlatDays};
+use crate::search::request::Interval;
+use crate::text::dates;
 
 /// Counts per day (days since the Unix epoch) and of undated articles.
 #[derive(Clone, Debug, Default)]
@@ -33,45 +33,29 @@ impl DayCounts {
     }
 }
 
-/// Width of a date histogram's buckets.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Interval {
-    Day,
-    /// ISO weeks, `2023-W37`.
-    Week,
-    #[default]
-    Month,
-    Year,
-}
-
-impl Interval {
-    /// The bucket key of a day, and the first day of the next bucket.
-    fn bucket(self, d: NaiveDate) -> (String, Option<NaiveDate>) {
-        match self {
-            Interval::Day => (dates::format_ymd(d), d.succ_opt()),
-            Interval::Week => {
-                let w = d.iso_week();
-                let monday = d - chrono::Days::new(d.weekday().num_days_from_monday().into());
-                (
-                    format!("{:04}-W{:02}", w.year(), w.week()),
-                    monday.checked_add_days(chrono::Days::new(7)),
-                )
-            }
-            Interval::Month => {
-                let first = d.with_day(1).unwrap_or(d);
-                (
-                    dates::format_month(d),
-                    first.checked_add_months(chrono::Months::new(1)),
-                )
-            }
-            Interval::Year => (
-                format!("{:04}", d.year()),
-                NaiveDate::from_ymd_opt(d.year() + 1, 1, 1),
-            ),
+/// The bucket key of a day, and the first day of the next bucket.
+fn bucket(interval: Interval, d: NaiveDate) -> (String, Option<NaiveDate>) {
+    match interval {
+        Interval::Day => (dates::format_ymd(d), d.succ_opt()),
+        Interval::Week => {
+            let w = d.iso_week();
+            let monday = d - chrono::Days::new(d.weekday().num_days_from_monday().into());
+            (
+                format!("{:04}-W{:02}", w.year(), w.week()),
+                monday.checked_add_days(chrono::Days::new(7)),
+            )
         }
+        Interval::Month => {
+            let first = d.with_day(1).unwrap_or(d);
+            (
+                dates::format_month(d),
+                first.checked_add_months(chrono::Months::new(1)),
+            )
+        }
+        Interval::Year => (
+            format!("{:04}", d.year()),
+            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1),
+        ),
     }
 }
 
@@ -94,7 +78,7 @@ impl DayCounts {
                 .collect();
         }
         while day <= last {
-            let (key, next) = interval.bucket(day);
+            let (key, next) = bucket(interval, day);
             let next_day = next.map(|n| {
                 n.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch"))
                     .num_days()
@@ -134,48 +118,6 @@ impl DayHistogram {
             columns,
         }
     }
-}
-
-/// Every document's day, decoded: `days[doc]` is its day minus the
-/// segment's first day, plus one (0: undated). Two bytes per document.
-///
-/// Reading the date column cost a virtual call, a bit-unpacking and a
-/// division per match, and a segment with deletions hands matches over one
-/// at a time: the histogram took 15% of one-word queries on an updated 200k
-/// index. Built on a segment's second use, like [`crate::facet_count::FlatOrds`].
-pub struct FlatDays {
-    days: Vec<u16>,
-}
-
-impl FlatDays {
-    /// `None` when the segment's days span more than `u16` can hold.
-    fn decode(column: &Column<tantivy::DateTime>, first: i64, last: i64, max_doc: DocId) -> Option<FlatDays> {
-        if last - first >= i64::from(u16::MAX) - 1 {
-            return None;
-        }
-        let mut days = Vec::with_capacity(max_doc as usize);
-        let (mut ids, mut buf) = ([0 as DocId; 256], [None; 256]);
-        for start in (0..max_doc).step_by(ids.len()) {
-            let n = (max_doc - start).min(ids.len() as DocId) as usize;
-            for (k, id) in ids[..n].iter_mut().enumerate() {
-                *id = start + k as DocId;
-            }
-            let out = &mut buf[..n];
-            out.fill(None);
-            column.first_vals(&ids[..n], out);
-            for d in out.iter() {
-                days.push(match d {
-                    Some(dt) => u16::try_from(day_of(*dt) - first + 1).ok()?,
-                    None => 0,
-                });
-            }
-        }
-        Some(FlatDays { days })
-    }
-}
-
-fn day_of(dt: tantivy::DateTime) -> i64 {
-    dt.into_timestamp_secs().div_euclid(86_400)
 }
 
 impl Collector for DayHistogram {

@@ -1,38 +1,37 @@
-//! Opening and creating the on-disk index, with the schema-version check that
-//! keeps an index from another version from being misread.
+//! Layer 2: the on-disk index that the write path ([`crate::indexer`]) and
+//! the read path ([`crate::search`]) share. Opening and creating it, with the
+//! schema-version check that keeps an index from another version from being
+//! misread; the schema, the document mapping, the commit payload, the
+//! per-segment column caches and the writer lock live in its modules.
 
-use std::collections::BTreeMap;
+pub(crate) mod analysis;
+pub(crate) mod columns;
+pub(crate) mod document;
+pub(crate) mod lock;
+pub(crate) mod payload;
+pub(crate) mod schema;
+
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 use crate::error::{Error, Result};
-use crate::indexer::FileProblems;
-use crate::schema::{self, Fields, SCHEMA_VERSION};
-
-/// What newsdex writes into each tantivy commit's payload, so that it is
-/// committed atomically with the documents it describes.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct CommitPayload {
-    pub schema_version: u32,
-    /// Files with skipped parts, by path: kept here because a file skipped
-    /// whole has no document to carry its stamp.
-    #[serde(default)]
-    pub problems: BTreeMap<String, FileProblems>,
-}
+use columns::ColumnCache;
+use payload::CommitPayload;
+use schema::{Fields, SCHEMA_VERSION};
 
 /// An opened newsdex index: the tantivy index, its fields and a reader that
 /// follows new commits.
 pub struct NewsIndex {
-    pub(crate) index: Index,
-    pub(crate) fields: Fields,
-    pub(crate) reader: IndexReader,
-    pub(crate) path: PathBuf,
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    path: PathBuf,
     /// Opened string columns, per segment.
-    pub(crate) columns: std::sync::Arc<crate::facet_count::ColumnCache>,
+    columns: Arc<ColumnCache>,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -163,7 +162,7 @@ impl NewsIndex {
                 let d: tantivy::TantivyDocument = searcher
                     .doc(tantivy::DocAddress::new(ord as u32, doc))
                     .map_err(Error::tantivy(&self.path))?;
-                out.push(crate::indexer::from_document(&self.fields, &d));
+                out.push(document::from_document(&self.fields, &d));
             }
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -173,6 +172,26 @@ impl NewsIndex {
     /// Where the index lives.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The tantivy index, for the writer and for merges.
+    pub(crate) fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    /// The schema's fields.
+    pub(crate) fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// A searcher over the last commit seen.
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The column caches that outlive a search.
+    pub(crate) fn columns(&self) -> &Arc<ColumnCache> {
+        &self.columns
     }
 
     /// Number of articles as of the last commit seen.

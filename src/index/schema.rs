@@ -173,7 +173,7 @@ pub fn text_analyzer_parts() -> (TextAnalyzer, TextAnalyzer) {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .build();
-    (scan, crate::analysis::stemmer())
+    (scan, crate::index::analysis::stemmer())
 }
 
 /// Tokenizers are not persisted by tantivy: every opened index needs them.
@@ -181,7 +181,7 @@ pub fn text_analyzer_parts() -> (TextAnalyzer, TextAnalyzer) {
 pub fn register_tokenizers(index: &Index) {
     index
         .tokenizers()
-        .register(TEXT_TOKENIZER, crate::analysis::en_stem());
+        .register(TEXT_TOKENIZER, crate::index::analysis::en_stem());
     index.tokenizers().register(
         NAME_TOKENIZER,
         TextAnalyzer::builder(RawTokenizer::default())

@@ -4,52 +4,58 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::query::AllQuery;
 
-use crate::dates;
 use crate::error::{Error, Result};
-use crate::facet_count::FacetOrdCounts;
-use crate::histogram::DayHistogram;
+use crate::index::schema::names;
 use crate::index::NewsIndex;
-use crate::schema::names;
+use crate::search::collect::days::DayHistogram;
+use crate::search::collect::facets::FacetOrdCounts;
 use crate::search::{Facets, Interval};
+use crate::text::dates;
 
 /// What an index holds.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IndexStats {
+    /// Articles in the index.
     pub articles: u64,
+    /// Articles without a date.
     pub undated: u64,
     /// Earliest article date, `YYYY-MM-DD`.
     pub first_date: Option<String>,
+    /// Latest article date, `YYYY-MM-DD`.
     pub last_date: Option<String>,
     /// Bytes of the index on disk.
     pub index_bytes: u64,
+    /// tantivy segments.
     pub segments: usize,
     /// Most frequent entities and articles per month, over the whole index.
     pub top: Facets,
 }
 
 impl NewsIndex {
+    /// What the index holds: counts, dates, size, top entities.
     pub fn stats(&self) -> Result<IndexStats> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher();
         // A corpus summary is worth its one full pass: exact counts.
-        let facets = FacetOrdCounts::for_field(names::ENTITY, self.columns.clone()).exact(true);
+        let facets = FacetOrdCounts::for_field(names::ENTITY, self.columns().clone()).exact(true);
         let (count, fc, days) = searcher
             .search(
                 &AllQuery,
                 &(
                     Count,
                     facets,
-                    DayHistogram::for_field(names::DATE, self.columns.clone()),
+                    DayHistogram::for_field(names::DATE, self.columns().clone()),
                 ),
             )
-            .map_err(Error::tantivy(&self.path))?;
+            .map_err(Error::tantivy(self.path()))?;
         Ok(IndexStats {
             articles: count as u64,
             undated: days.undated,
             first_date: days.first().map(dates::format_ymd),
             last_date: days.last().map(dates::format_ymd),
-            index_bytes: dir_size(&self.path),
+            index_bytes: dir_size(self.path()),
             segments: searcher.segment_readers().len(),
-            top: Facets::from_counts(self, &searcher, &fc, &days, Interval::Month)?,
+            top: super::facets_of(self, &searcher, &fc, &days, Interval::Month)?,
         })
     }
 }

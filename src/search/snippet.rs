@@ -48,7 +48,7 @@ struct Match {
 
 impl Highlighter {
     /// `scan` and `stem` together must be the field's analyzer (see
-    /// [`crate::schema::text_analyzer_parts`]).
+    /// [`crate::index::schema::text_analyzer_parts`]).
     pub fn new(
         scan: TextAnalyzer,
         stem: TextAnalyzer,
@@ -351,7 +351,7 @@ mod tests {
     use super::*;
 
     fn highlighter(terms: &[&str], max: usize) -> Highlighter {
-        let (scan, stem) = crate::schema::text_analyzer_parts();
+        let (scan, stem) = crate::index::schema::text_analyzer_parts();
         let weights = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
         Highlighter::new(scan, stem, weights, max)
     }

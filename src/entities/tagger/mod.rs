@@ -12,9 +12,21 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
-use super::perceptron::{spans, Perceptron};
+pub(crate) mod document;
+pub(crate) mod features;
+mod format;
+pub(crate) mod lexicon;
+pub(crate) mod model;
+#[cfg(all(test, feature = "train"))]
+mod model_tests;
+pub(crate) mod tags;
+mod tokenize;
+
 use super::{EntityExtractor, EntityKind, Mention, RuleExtractor};
-use crate::sentences::is_abbreviation;
+pub use lexicon::{read_gazetteer, Cluster, Lexicon, GAZ_LISTS, GAZ_WORDS};
+pub use model::Perceptron;
+pub use tags::{spans, tag_type, Sentence, TAGS};
+pub use tokenize::{tokenize, Tok};
 
 /// The model shipped with newsdex (trained by `examples/train_tagger.rs`).
 const MODEL: &[u8] = include_bytes!("ner.bin");
@@ -43,88 +55,13 @@ impl TaggerExtractor {
         &self.model
     }
 
+    /// A tagger of another model (a retrained one), with the shipped alias table.
     pub fn with_model(model: Perceptron) -> TaggerExtractor {
         TaggerExtractor {
             model: Arc::new(model),
             aliases: Arc::new(RuleExtractor::new()),
         }
     }
-}
-
-/// A token: byte range in the text.
-type Tok = (usize, usize);
-
-/// Splits text into sentences of tokens.
-pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
-    let mut sentences: Vec<Vec<Tok>> = Vec::new();
-    // Room for most sentences, so that each grows once at most (growing
-    // from empty was a quarter of this function's cost).
-    let room = text.len().min(48);
-    let mut cur: Vec<Tok> = Vec::with_capacity(room);
-    let bytes = text.as_bytes();
-    let mut chars = text.char_indices().peekable();
-    let mut last_end = 0;
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
-            continue;
-        }
-        // A blank line ends a sentence (paragraphs, headlines).
-        if !cur.is_empty() && bytes[last_end..i].iter().filter(|&&b| b == b'\n').count() >= 2 {
-            sentences.push(std::mem::replace(&mut cur, Vec::with_capacity(room)));
-        }
-        let mut end = i + c.len_utf8();
-        if c.is_alphanumeric() {
-            while let Some(&(j, d)) = chars.peek() {
-                if d.is_alphanumeric() {
-                    end = j + d.len_utf8();
-                    chars.next();
-                    continue;
-                }
-                if !matches!(d, '.' | '-' | '&' | '\'' | '’') {
-                    break;
-                }
-                let next = text[j + d.len_utf8()..].chars().next();
-                let joins = next.is_some_and(char::is_alphanumeric)
-                    // "DPRK-Russia" is two names.
-                    && !(d == '-' && next.is_some_and(char::is_uppercase))
-                    // "'s" is a token of its own, as in CoNLL.
-                    && !(matches!(d, '\'' | '’') && matches!(next, Some('s' | 'S')) && !text[j + d.len_utf8() + 1..].starts_with(char::is_alphanumeric));
-                if joins {
-                    end = j + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            // "U.S." and "Mr." keep their dot.
-            if end < bytes.len() && bytes[end] == b'.' && is_abbreviation(&text[i..end]) {
-                end += 1;
-                chars.next();
-            }
-        } else if matches!(c, '\'' | '’')
-            && text[end..].starts_with(['s', 'S'])
-            && !text[end + 1..].starts_with(char::is_alphanumeric)
-        {
-            end += 1;
-            chars.next();
-        }
-        cur.push((i, end));
-        last_end = end;
-        let tok = &text[i..end];
-        let ends = matches!(tok, "." | "!" | "?");
-        let next_upper = || {
-            text[end..]
-                .trim_start()
-                .starts_with(|c: char| c.is_uppercase() || c == '"' || c == '“')
-        };
-        if ends && next_upper() {
-            sentences.push(std::mem::replace(&mut cur, Vec::with_capacity(room)));
-        }
-    }
-    if !cur.is_empty() {
-        sentences.push(cur);
-    }
-    sentences
 }
 
 /// First words of wire credit lines ("Editing by Jane Doe").
@@ -386,7 +323,7 @@ mod tests {
 
     #[test]
     fn the_shipped_model_finds_the_seed_entities() {
-        let seed = include_str!("../../corpus/000_6e74873c9db6a563.txt");
+        let seed = include_str!("../../../corpus/000_6e74873c9db6a563.txt");
         let e = Entities::from_mentions(&TaggerExtractor::shipped().extract(seed));
         for p in ["Kim Jong Un", "Vladimir Putin", "Hirokazu Matsuno"] {
             assert!(e.person.iter().any(|x| x == p), "{p} not in {:?}", e.person);
@@ -425,7 +362,7 @@ mod tests {
     fn a_person_run_on_over_a_common_word_is_not_a_person() {
         // The model tags "Vostochny cosmodrome" PER: a person's name has no
         // common noun in it. Particles of names keep theirs.
-        let seed = include_str!("../../corpus/000_6e74873c9db6a563.txt");
+        let seed = include_str!("../../../corpus/000_6e74873c9db6a563.txt");
         let e = Entities::from_mentions(&TaggerExtractor::shipped().extract(seed));
         assert_eq!(e.person, ["Kim Jong Un", "Vladimir Putin", "Hirokazu Matsuno"]);
         assert!(is_common_word("cosmodrome") && is_common_word("limousines"));

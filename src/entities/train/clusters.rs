@@ -26,9 +26,11 @@ pub struct ClusterParams {
     pub contexts: usize,
     /// Number of fine and coarse clusters.
     pub fine: usize,
+    /// Clusters of the coarse level.
     pub coarse: usize,
     /// k-means passes.
     pub iterations: usize,
+    /// Seed of the initial centroids: the same seed gives the same clusters.
     pub seed: u64,
 }
 

@@ -18,6 +18,7 @@ pub const LOCK_FILE: &str = ".newsdex-writer.lock";
 /// Who holds the lock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockHolder {
+    /// Process id of the holder.
     pub pid: u32,
     /// RFC 3339, UTC.
     pub started: String,

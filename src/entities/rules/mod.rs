@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{EntityExtractor, EntityKind, Mention};
-use crate::sentences::is_abbreviation;
+use crate::text::sentences::is_abbreviation;
 
 /// Rule-based [`EntityExtractor`]. Construction builds the gazetteer index;
 /// build it once and share it.
@@ -694,6 +694,7 @@ impl Default for RuleExtractor {
 }
 
 impl RuleExtractor {
+    /// The extractor with its built-in word lists.
     pub fn new() -> RuleExtractor {
         let mut gazetteer = FxHashMap::default();
         parse_gazetteer(PLACES, EntityKind::Place, &mut gazetteer);

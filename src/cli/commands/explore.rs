@@ -1,0 +1,82 @@
+//! `newsdex timeline`, `entities`, `similar` and `duplicates`: the questions
+//! beyond a ranked list.
+
+use anyhow::Result;
+use newsdex::{EntitiesRequest, EntityKind, NewsIndex, SimilarRequest, TimelineRequest};
+
+use crate::cli::args::{DuplicatesArgs, EntitiesArgs, KindArg, SimilarArgs, TimelineArgs};
+use crate::cli::render;
+
+pub fn timeline(a: TimelineArgs) -> Result<u8> {
+    super::ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let req = TimelineRequest {
+        filter: a.filters.filter(&a.query)?,
+        interval: a.by,
+    };
+    let t = index.timeline(&req)?;
+    if a.json {
+        super::print_json(&t)?;
+    } else {
+        let width = terminal_width().saturating_sub(24).clamp(10, 60);
+        render::timeline(&mut std::io::stdout().lock(), &t, width)?;
+    }
+    Ok(0)
+}
+
+pub fn entities(a: EntitiesArgs) -> Result<u8> {
+    super::ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let req = EntitiesRequest {
+        filter: a.filters.filter(&a.query)?,
+        kind: a.kind.map(|k| match k {
+            KindArg::Person => EntityKind::Person,
+            KindArg::Org => EntityKind::Org,
+            KindArg::Place => EntityKind::Place,
+        }),
+        limit: a.limit as usize,
+        min_count: a.min_count,
+    };
+    let r = index.associated_entities(&req)?;
+    if a.json {
+        super::print_json(&r)?;
+    } else {
+        render::entities(&mut std::io::stdout().lock(), &r)?;
+    }
+    Ok(0)
+}
+
+pub fn similar(a: SimilarArgs) -> Result<u8> {
+    super::ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let r = index.similar(&SimilarRequest {
+        id: a.id,
+        limit: a.limit as usize,
+        include_duplicates: a.include_duplicates,
+    })?;
+    if a.json {
+        super::print_json(&r)?;
+    } else {
+        render::search_response(&mut std::io::stdout().lock(), &r, 0, false)?;
+    }
+    Ok(0)
+}
+
+pub fn duplicates(a: DuplicatesArgs) -> Result<u8> {
+    super::ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let groups = index.duplicate_groups()?;
+    if a.json {
+        super::print_json(&groups)?;
+    } else {
+        render::duplicates(&mut std::io::stdout().lock(), &groups, a.limit)?;
+    }
+    Ok(0)
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(80)
+}

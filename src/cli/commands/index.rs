@@ -1,0 +1,66 @@
+//! `newsdex index` and `newsdex compact`: the write path.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use newsdex::{index_corpus, IndexOptions, NoEntities, RuleExtractor, TaggerExtractor};
+
+use crate::cli::args::{CompactArgs, EntityChoice, IndexArgs};
+use crate::cli::progress::Bar;
+use crate::cli::render;
+
+pub fn index(a: IndexArgs) -> Result<u8> {
+    let mut fields = newsdex::ingest::FieldMap::default();
+    for (field, name) in &a.field {
+        fields.set(field, name).map_err(anyhow::Error::msg)?;
+    }
+    let opts = IndexOptions {
+        fields,
+        memory_budget: a.memory_mb * 1024 * 1024,
+        threads: a.threads.unwrap_or(0),
+        max_file_bytes: a.max_file_mb * 1024 * 1024,
+        full: a.full,
+        wait: a.wait,
+        commit_every: a.commit_every as usize,
+        extractor: match a.entities {
+            EntityChoice::Tagger => Arc::new(TaggerExtractor::shipped()),
+            EntityChoice::Rules => Arc::new(RuleExtractor::new()),
+            EntityChoice::None => Arc::new(NoEntities),
+        },
+    };
+    // One JSON object per line, so that `--watch --json` is a stream.
+    let report = |summary: &newsdex::IndexSummary| {
+        if a.json {
+            println!("{}", serde_json::to_string(summary).expect("summary serialises"));
+        } else {
+            eprintln!("{}", render::index_summary(summary));
+        }
+    };
+    if a.watch {
+        newsdex::watch::watch(&a.corpus, a.location.path(), &opts, |result| match result {
+            Ok(summary) => report(&summary),
+            Err(e) => eprintln!("newsdex: {e}"),
+        })?;
+        return Ok(0);
+    }
+    let summary = index_corpus(&a.corpus, a.location.path(), &opts, &Bar::new())?;
+    report(&summary);
+    Ok(if a.strict && !summary.skipped.is_empty() {
+        3
+    } else {
+        0
+    })
+}
+
+pub fn compact(a: CompactArgs) -> Result<u8> {
+    let s = newsdex::compact(a.location.path(), a.wait)?;
+    if a.json {
+        println!("{}", serde_json::to_string(&s)?);
+    } else {
+        eprintln!(
+            "Compacted {} segments into {} in {:.2} s",
+            s.segments_before, s.segments_after, s.seconds
+        );
+    }
+    Ok(0)
+}

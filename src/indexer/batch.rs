@@ -1,0 +1,346 @@
+//! The middle stages of a run: each file read, parsed and tagged into
+//! documents, written in batches that hold whole files, and each batch
+//! committed with the record of the files' problems. While a batch is
+//! committed, the next batch's first files are read and tagged, but only
+//! written with that batch, so any commit is a consistent state of some
+//! files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::plan::Plan;
+use super::{IndexOptions, Progress};
+use crate::article::Article;
+use crate::entities::Entities;
+use crate::error::{Error, Result};
+use crate::index::document;
+use crate::index::payload::{CommitPayload, FileProblems, Stamp};
+use crate::index::schema::{Fields, SCHEMA_VERSION};
+use crate::ingest::{self, SkipReason, Skipped, SourceFile};
+
+/// Counters and the work of one run.
+pub(crate) struct Run {
+    fields: Fields,
+    pub(crate) added: AtomicU64,
+    pub(crate) updated: AtomicU64,
+    pub(crate) touched: AtomicU64,
+    pub(crate) removed: u64,
+    pub(crate) unchanged: u64,
+    pub(crate) commits: u64,
+    pub(crate) headline_only: AtomicU64,
+    pub(crate) undated: AtomicU64,
+    pub(crate) files: AtomicU64,
+    pub(crate) bytes: AtomicU64,
+}
+
+impl Run {
+    pub(crate) fn new(fields: Fields) -> Run {
+        Run {
+            fields,
+            added: AtomicU64::new(0),
+            updated: AtomicU64::new(0),
+            touched: AtomicU64::new(0),
+            removed: 0,
+            unchanged: 0,
+            commits: 0,
+            headline_only: AtomicU64::new(0),
+            undated: AtomicU64::new(0),
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    /// Reads, tags and writes the plan's files in batches of
+    /// [`IndexOptions::commit_every`], committing each with `problems`. While
+    /// a batch commits, the next batch's first files are read and tagged.
+    pub(crate) fn write_batches(
+        &mut self,
+        writer: &mut IndexWriter,
+        plan: &Plan,
+        problems: &Mutex<BTreeMap<String, FileProblems>>,
+        opts: &IndexOptions,
+        progress: &dyn Progress,
+        index_dir: &Path,
+    ) -> Result<()> {
+        let record = |file: &SourceFile, outcome: Option<FileProblems>| {
+            let mut problems = problems.lock().unwrap();
+            problems.remove(&file.rel);
+            if let Some(p) = outcome {
+                problems.insert(file.rel.clone(), p);
+            }
+            progress.advance(file.size);
+        };
+        let stamps = &plan.stamps;
+        let batches: Vec<&[&SourceFile]> = plan.to_read.chunks(opts.commit_every.max(1)).collect();
+        // Files of the current batch read and tagged while the last one was
+        // committed, by their place in the batch.
+        let mut ahead: Vec<(usize, ReadAhead)> = Vec::new();
+        for (k, batch) in batches.iter().enumerate() {
+            let run = &*self;
+            let mut done = vec![false; batch.len()];
+            for (i, read) in ahead.drain(..) {
+                done[i] = true;
+                let outcome = run
+                    .add_read_ahead(writer, batch[i], read)
+                    .map_err(Error::tantivy(index_dir))?;
+                record(batch[i], outcome);
+            }
+            batch
+                .par_iter()
+                .zip(&done)
+                .filter(|(_, done)| !**done)
+                .try_for_each(|(file, _)| {
+                    let outcome = run.index_file(writer, file, stamps.get(&file.rel), opts)?;
+                    record(file, outcome);
+                    Ok::<(), tantivy::TantivyError>(())
+                })
+                .map_err(Error::tantivy(index_dir))?;
+            // A commit keeps one core writing segments and none tagging: the
+            // next batch's first files are read and tagged meanwhile.
+            let busy = AtomicBool::new(true);
+            ahead = std::thread::scope(|s| {
+                let reader = batches
+                    .get(k + 1)
+                    .map(|next| s.spawn(|| run.read_ahead(next, &busy, stamps, opts)));
+                let committed = commit(writer, &problems.lock().unwrap(), index_dir);
+                busy.store(false, Ordering::Relaxed);
+                let ahead = reader.map_or_else(Vec::new, |r| {
+                    r.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                });
+                committed.map(|()| ahead)
+            })?;
+            self.commits += 1;
+        }
+        Ok(())
+    }
+
+    /// Reads, hashes and parses one file. An unreadable file has no
+    /// articles, and its problem says why.
+    fn read(&self, file: &SourceFile, known: Option<&Stamp>, opts: &IndexOptions) -> FileRead {
+        let bytes = match std::fs::read(&file.abs) {
+            Ok(b) => b,
+            Err(e) => {
+                // Unreadable now: its old articles go, the reason is kept.
+                let stamp = Stamp {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    hash: String::new(),
+                };
+                return FileRead {
+                    articles: Vec::new(),
+                    encoded: String::new(),
+                    problems: Some(FileProblems {
+                        stamp,
+                        problems: vec![Skipped::new(
+                            &file.rel,
+                            None,
+                            SkipReason::Unreadable(e.to_string()),
+                        )],
+                    }),
+                };
+            }
+        };
+        let stamp = Stamp {
+            size: bytes.len() as u64,
+            mtime_ns: file.mtime_ns,
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+        };
+        let counter = match known {
+            None => &self.added,
+            Some(k) if k.hash == stamp.hash => &self.touched,
+            Some(_) => &self.updated,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        // Same bytes, new mtime: documents are rewritten so that their
+        // stamp carries the new mtime and the file is not hashed again.
+        let parsed = ingest::parse_bytes(&file.rel, &bytes, &opts.fields);
+        let encoded = stamp.encode(&file.rel);
+        let problems = (!parsed.problems.is_empty()).then_some(FileProblems {
+            stamp,
+            problems: parsed.problems,
+        });
+        FileRead {
+            articles: parsed.articles,
+            encoded,
+            problems,
+        }
+    }
+
+    /// The document of one article of `file`, its entities tagged.
+    fn document(
+        &self,
+        file: &SourceFile,
+        encoded: &str,
+        opts: &IndexOptions,
+        mut article: Article,
+    ) -> TantivyDocument {
+        let mentions = opts.extractor.extract(&article.entity_text());
+        article.entities = Entities::from_mentions(&mentions);
+        if article.body.is_empty() {
+            self.headline_only.fetch_add(1, Ordering::Relaxed);
+        }
+        if article.date.is_none() {
+            self.undated.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut doc = document::to_document(&self.fields, &article);
+        doc.add_text(self.fields.src_path, &file.rel);
+        doc.add_text(self.fields.src_stamp, encoded);
+        doc
+    }
+
+    /// Reads, parses and (re)indexes one file; returns its problems, if any.
+    fn index_file(
+        &self,
+        writer: &IndexWriter,
+        file: &SourceFile,
+        known: Option<&Stamp>,
+        opts: &IndexOptions,
+    ) -> tantivy::Result<Option<FileProblems>> {
+        let read = self.read(file, known, opts);
+        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
+        let encoded = &read.encoded;
+        let add = |article| {
+            writer
+                .add_document(self.document(file, encoded, opts, article))
+                .map(|_| ())
+        };
+        // A large multi-article file (JSONL) is tagged on every core too.
+        if read.articles.len() > 64 {
+            read.articles.into_par_iter().try_for_each(add)?;
+        } else {
+            read.articles.into_iter().try_for_each(add)?;
+        }
+        Ok(read.problems)
+    }
+
+    /// Reads and tags small files of `batch` while the writer is `busy`
+    /// committing, so that the cores are not idle meanwhile. Returns them
+    /// by their place in `batch`, for [`Run::add_read_ahead`].
+    fn read_ahead(
+        &self,
+        batch: &[&SourceFile],
+        busy: &AtomicBool,
+        stamps: &HashMap<String, Stamp>,
+        opts: &IndexOptions,
+    ) -> Vec<(usize, ReadAhead)> {
+        let taken = AtomicU64::new(0);
+        let out = Mutex::new(Vec::new());
+        // Stops (with an `Err`) once the commit is done or the budget spent.
+        let _stopped = batch.par_iter().enumerate().try_for_each(|(i, file)| {
+            if file.size > READ_AHEAD_FILE_BYTES {
+                return Ok(());
+            }
+            let over = taken.fetch_add(file.size, Ordering::Relaxed) + file.size > READ_AHEAD_BYTES;
+            if over || !busy.load(Ordering::Relaxed) {
+                return Err(());
+            }
+            let read = self.read(file, stamps.get(&file.rel), opts);
+            let docs = read
+                .articles
+                .into_iter()
+                .map(|a| self.document(file, &read.encoded, opts, a))
+                .collect();
+            let read = ReadAhead {
+                docs,
+                problems: read.problems,
+            };
+            out.lock().unwrap().push((i, read));
+            Ok(())
+        });
+        out.into_inner().unwrap()
+    }
+
+    /// Adds a file read ahead, as [`Run::index_file`] would have.
+    fn add_read_ahead(
+        &self,
+        writer: &IndexWriter,
+        file: &SourceFile,
+        read: ReadAhead,
+    ) -> tantivy::Result<Option<FileProblems>> {
+        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
+        for doc in read.docs {
+            writer.add_document(doc)?;
+        }
+        Ok(read.problems)
+    }
+}
+
+/// A file read: its articles and the problems found in it.
+struct FileRead {
+    articles: Vec<Article>,
+    /// The file's stamp, as documents carry it.
+    encoded: String,
+    problems: Option<FileProblems>,
+}
+
+/// A file read and tagged ahead of the writer.
+struct ReadAhead {
+    docs: Vec<TantivyDocument>,
+    problems: Option<FileProblems>,
+}
+
+/// Most bytes of source read ahead during one commit: bounds the memory of
+/// documents waiting for the writer.
+const READ_AHEAD_BYTES: u64 = 32 << 20;
+/// Larger files are not read ahead: one of them could be a dump of many
+/// articles, whose documents are better streamed into the writer.
+const READ_AHEAD_FILE_BYTES: u64 = 1 << 20;
+
+/// Commits what the writer holds, with the problems of files as of now.
+pub(crate) fn commit(
+    writer: &mut IndexWriter,
+    problems: &BTreeMap<String, FileProblems>,
+    dir: &Path,
+) -> Result<()> {
+    let payload = serde_json::to_string(&CommitPayload {
+        schema_version: SCHEMA_VERSION,
+        problems: problems.clone(),
+    })
+    .expect("payload serialises");
+    let mut prepared = writer.prepare_commit().map_err(Error::tantivy(dir))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(Error::tantivy(dir))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::schema;
+
+    #[test]
+    fn read_ahead_reads_small_files_only_while_the_writer_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..5 {
+            std::fs::write(
+                dir.path().join(format!("a{i}.txt")),
+                format!("Story {i}\n\nKim Jong Un spoke."),
+            )
+            .unwrap();
+        }
+        let big = "Long\n\n".to_string() + &"word ".repeat(READ_AHEAD_FILE_BYTES as usize / 5 + 1);
+        std::fs::write(dir.path().join("big.txt"), big).unwrap();
+        let files = ingest::discover(dir.path(), u64::MAX).unwrap().files;
+        let batch: Vec<&SourceFile> = files.iter().collect();
+        let run = Run::new(schema::build_schema().1);
+        let (opts, stamps) = (IndexOptions::default(), HashMap::new());
+
+        let mut read = run.read_ahead(&batch, &AtomicBool::new(true), &stamps, &opts);
+        read.sort_by_key(|(i, _)| *i);
+        let names: Vec<&str> = read.iter().map(|(i, _)| batch[*i].rel.as_str()).collect();
+        assert_eq!(names, ["a0.txt", "a1.txt", "a2.txt", "a3.txt", "a4.txt"]);
+        let tagged = &read[0].1.docs[0];
+        let people = tagged.get_all(run.fields.person).count();
+        assert_eq!(people, 1, "documents read ahead are tagged");
+
+        let idle = run.read_ahead(&batch, &AtomicBool::new(false), &stamps, &opts);
+        assert!(idle.is_empty(), "nothing is read once the commit is done");
+    }
+}

@@ -1,0 +1,388 @@
+//! What a reader asks: the [`Filter`] every request shares (query text,
+//! dates, names), and the requests built on it. The CLI and the server parse
+//! what users type into these with the same [`Filter::with_user_dates`], and
+//! the choices ([`SortOrder`], [`Interval`]) parse from their names.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::entities::EntityKind;
+use crate::error::{Error, Result};
+use crate::index::schema;
+use crate::text::dates::{self, Side};
+
+/// How many values each facet lists.
+pub const FACET_TOP: usize = 10;
+/// Largest page a request may ask for.
+pub const MAX_LIMIT: usize = 10_000;
+/// Deepest a request may page.
+pub const MAX_OFFSET: usize = 100_000;
+/// Most passages per snippet.
+pub const MAX_FRAGMENTS: usize = 10;
+/// Default half-life of `--sort recent`, in days.
+pub const HALF_LIFE_DAYS: f64 = 90.0;
+
+/// Result order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// BM25 over title (boosted) and body, best first.
+    #[default]
+    Relevance,
+    /// Newest first; undated articles last; ties by relevance.
+    Date,
+    /// BM25 times 2^(-age / half-life): an article one half-life older
+    /// needs twice the relevance to rank level (age counted back from the
+    /// newest article in the index, so an old archive ranks the same way).
+    Recent,
+}
+
+impl SortOrder {
+    /// Every order, in the order `--help` lists them.
+    pub const ALL: [SortOrder; 3] = [SortOrder::Relevance, SortOrder::Date, SortOrder::Recent];
+
+    /// The order's name in the CLI, the API and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Relevance => "relevance",
+            SortOrder::Date => "date",
+            SortOrder::Recent => "recent",
+        }
+    }
+}
+
+/// Width of a date histogram's buckets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Interval {
+    /// Calendar days, `2023-09-13`.
+    Day,
+    /// ISO weeks, `2023-W37`.
+    Week,
+    #[default]
+    /// Calendar months, `2023-09`.
+    Month,
+    /// Calendar years, `2023`.
+    Year,
+}
+
+impl Interval {
+    /// Every interval, shortest first.
+    pub const ALL: [Interval; 4] = [Interval::Day, Interval::Week, Interval::Month, Interval::Year];
+
+    /// The interval's name in the CLI, the API and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interval::Day => "day",
+            Interval::Week => "week",
+            Interval::Month => "month",
+            Interval::Year => "year",
+        }
+    }
+}
+
+/// A name that is none of a choice's values; `names` lists them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("must be one of {}, not {input:?}", .names.join(", "))]
+pub struct UnknownChoice {
+    /// What was given.
+    pub input: String,
+    /// The values there are.
+    pub names: Vec<&'static str>,
+}
+
+/// Parses one of `all` by its name, in any case.
+fn choice<T: Copy>(s: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T, UnknownChoice> {
+    all.iter()
+        .copied()
+        .find(|v| name(*v).eq_ignore_ascii_case(s))
+        .ok_or_else(|| UnknownChoice {
+            input: s.to_string(),
+            names: all.iter().map(|v| name(*v)).collect(),
+        })
+}
+
+impl FromStr for SortOrder {
+    type Err = UnknownChoice;
+    fn from_str(s: &str) -> Result<Self, UnknownChoice> {
+        choice(s, &SortOrder::ALL, SortOrder::as_str)
+    }
+}
+
+impl FromStr for Interval {
+    type Err = UnknownChoice;
+    fn from_str(s: &str) -> Result<Self, UnknownChoice> {
+        choice(s, &Interval::ALL, Interval::as_str)
+    }
+}
+
+/// Which articles a request is about: the query text and the date and name
+/// filters. Every request has one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    /// Query in newsdex's language (see [`crate::query`]). Empty or `*`
+    /// matches every article.
+    pub query: String,
+    /// Only articles dated on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Only articles dated on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Every named person must appear (canonical names, any case).
+    pub person: Vec<String>,
+    /// Every named organisation must appear.
+    pub org: Vec<String>,
+    /// Every named place must appear.
+    pub place: Vec<String>,
+    /// The article's source must be one of these.
+    pub source: Vec<String>,
+}
+
+impl Filter {
+    /// A filter of query text alone.
+    pub fn new(query: impl Into<String>) -> Self {
+        Filter {
+            query: query.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the dates a user typed (`2023-09-13`, `2023-09`, `2023`, `7d`,
+    /// `today`...): `since` from the start of its period, `until` to its
+    /// end. An error names the option as `names` give it (`--since` on the
+    /// command line, `since` in the API).
+    pub fn with_user_dates(
+        mut self,
+        since: Option<&str>,
+        until: Option<&str>,
+        names: [&'static str; 2],
+    ) -> Result<Self> {
+        let today = dates::today();
+        if let Some(s) = since.filter(|s| !s.is_empty()) {
+            self.since = Some(dates::parse_user_date(names[0], s, Side::Start, today)?);
+        }
+        if let Some(u) = until.filter(|s| !s.is_empty()) {
+            self.until = Some(dates::parse_user_date(names[1], u, Side::End, today)?);
+        }
+        Ok(self)
+    }
+
+    /// Has the filter a date or name filter?
+    pub(crate) fn filtered(&self) -> bool {
+        self.since.is_some()
+            || self.until.is_some()
+            || [&self.person, &self.org, &self.place, &self.source]
+                .iter()
+                .any(|n| !n.is_empty())
+    }
+
+    /// The names to match, each list with its facet root.
+    pub(crate) fn names(&self) -> [(&[String], &'static str); 4] {
+        [
+            (&self.person, EntityKind::Person.as_str()),
+            (&self.org, EntityKind::Org.as_str()),
+            (&self.place, EntityKind::Place.as_str()),
+            (&self.source, schema::SOURCE_FACET),
+        ]
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let (Some(s), Some(u)) = (self.since, self.until) {
+            if s > u {
+                return Err(Error::InvalidArgument {
+                    what: "date range",
+                    message: format!("--since {s} is after --until {u}"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A search: query text plus filters, order and page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// Which articles.
+    #[serde(flatten)]
+    pub filter: Filter,
+    /// Result order.
+    pub sort: SortOrder,
+    /// Half-life of [`SortOrder::Recent`], in days.
+    pub half_life_days: f64,
+    /// Hits per page.
+    pub limit: usize,
+    /// Hits (after collapsing) to skip: the page start.
+    pub offset: usize,
+    /// Longest passage of a snippet, in bytes.
+    pub snippet_chars: usize,
+    /// Passages per snippet.
+    pub fragments: usize,
+    /// Show near-duplicates of a hit under it rather than as hits.
+    pub collapse: bool,
+    /// Count entity facets over every match. By default a segment with
+    /// more than [`SAMPLE_SIZE`](crate::search::SAMPLE_SIZE) matches is sampled and
+    /// `facets.estimated` is set.
+    pub exact_facets: bool,
+    /// Bucket width of the date facet.
+    pub interval: Interval,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            filter: Filter::default(),
+            sort: SortOrder::Relevance,
+            half_life_days: HALF_LIFE_DAYS,
+            limit: 10,
+            offset: 0,
+            snippet_chars: 240,
+            fragments: 1,
+            collapse: true,
+            exact_facets: false,
+            interval: Interval::Month,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for the first page of `query`'s best matches.
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            filter: Filter::new(query),
+            ..Default::default()
+        }
+    }
+
+    /// Only articles dated on or after `d`.
+    pub fn since(mut self, d: NaiveDate) -> Self {
+        self.filter.since = Some(d);
+        self
+    }
+
+    /// Only articles dated on or before `d`.
+    pub fn until(mut self, d: NaiveDate) -> Self {
+        self.filter.until = Some(d);
+        self
+    }
+
+    /// Requires an entity of `kind` named `name`.
+    pub fn with_entity(mut self, kind: EntityKind, name: impl Into<String>) -> Self {
+        match kind {
+            EntityKind::Person => self.filter.person.push(name.into()),
+            EntityKind::Org => self.filter.org.push(name.into()),
+            EntityKind::Place => self.filter.place.push(name.into()),
+        }
+        self
+    }
+
+    /// Sets the result order.
+    pub fn sort(mut self, sort: SortOrder) -> Self {
+        self.sort = sort;
+        self
+    }
+
+    /// Sets the page size.
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Sets the page start.
+    pub fn offset(mut self, offset: usize) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        let bad = |what, message: String| Err(Error::InvalidArgument { what, message });
+        if self.limit > MAX_LIMIT {
+            return bad(
+                "limit",
+                format!("{} is above the maximum of {MAX_LIMIT}", self.limit),
+            );
+        }
+        if self.offset > MAX_OFFSET {
+            return bad(
+                "offset",
+                format!("{} is above the maximum of {MAX_OFFSET}", self.offset),
+            );
+        }
+        if self.fragments > MAX_FRAGMENTS {
+            return bad(
+                "fragments",
+                format!("{} is above the maximum of {MAX_FRAGMENTS}", self.fragments),
+            );
+        }
+        if !(self.half_life_days.is_finite() && self.half_life_days > 0.0) {
+            return bad(
+                "half-life",
+                format!("{} is not a positive number of days", self.half_life_days),
+            );
+        }
+        self.filter.validate()
+    }
+}
+
+/// Articles per period for a query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TimelineRequest {
+    /// Which articles to count.
+    #[serde(flatten)]
+    pub filter: Filter,
+    /// Bucket width.
+    pub interval: Interval,
+}
+
+/// Entities most associated with a query's matches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EntitiesRequest {
+    /// Which articles to describe.
+    #[serde(flatten)]
+    pub filter: Filter,
+    /// Only this kind; all three when `None`.
+    pub kind: Option<EntityKind>,
+    /// Entities to list.
+    pub limit: usize,
+    /// Entities in fewer matching articles are left out (chance company).
+    pub min_count: u64,
+}
+
+impl Default for EntitiesRequest {
+    fn default() -> Self {
+        EntitiesRequest {
+            filter: Filter::default(),
+            kind: None,
+            limit: 20,
+            min_count: 2,
+        }
+    }
+}
+
+/// More like one article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SimilarRequest {
+    /// Id of the article.
+    pub id: String,
+    /// Articles to list.
+    pub limit: usize,
+    /// Also list near-duplicates of the article itself (its wire copies).
+    pub include_duplicates: bool,
+}
+
+impl Default for SimilarRequest {
+    fn default() -> Self {
+        SimilarRequest {
+            id: String::new(),
+            limit: 10,
+            include_duplicates: false,
+        }
+    }
+}

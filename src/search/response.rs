@@ -1,0 +1,152 @@
+//! What a search answers: the types of the JSON contract of `search
+//! --json`, of the HTTP API and of the library. Plain data; the read path
+//! fills them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::entities::{Entities, EntityKind};
+use crate::search::request::Interval;
+
+/// One value of a facet and how many matching articles have it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FacetCount {
+    /// The value: a canonical name, a source, or a period.
+    pub value: String,
+    /// Matching articles with it.
+    pub count: u64,
+}
+
+/// Facet counts over all matching articles (not only the page shown).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Facets {
+    /// Top people.
+    pub person: Vec<FacetCount>,
+    /// Top organisations.
+    pub org: Vec<FacetCount>,
+    /// Top places.
+    pub place: Vec<FacetCount>,
+    /// Top sources.
+    pub source: Vec<FacetCount>,
+    /// The person/org/place/source counts are estimates: the query matched
+    /// more articles than are read for facets (see [`crate::search`]).
+    pub estimated: bool,
+    /// Bucket width of `dates`.
+    pub interval: Interval,
+    /// Matching articles per bucket, in calendar order, gaps included.
+    pub dates: Vec<FacetCount>,
+}
+
+impl Facets {
+    /// The top values of one entity kind.
+    pub fn of_kind(&self, kind: EntityKind) -> &[FacetCount] {
+        match kind {
+            EntityKind::Person => &self.person,
+            EntityKind::Org => &self.org,
+            EntityKind::Place => &self.place,
+        }
+    }
+}
+
+/// One matching article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Hit {
+    /// The article id (see [`crate::Article::id`]).
+    pub id: String,
+    /// Source file, relative to the corpus root.
+    pub path: String,
+    /// The headline.
+    pub title: String,
+    /// `YYYY-MM-DD`, or null when the article has no date.
+    pub date: Option<String>,
+    /// BM25 score (title boosted; recency-weighted under `sort: recent`).
+    pub score: f32,
+    /// The passage that answers, as plain text.
+    pub snippet: String,
+    /// Byte ranges `[start, end)` of `snippet` to highlight.
+    pub highlights: Vec<[usize; 2]>,
+    /// The snippet as escaped HTML with `<mark>` highlights.
+    pub snippet_html: String,
+    /// Canonical names of the article's entities.
+    pub entities: Entities,
+    /// Ids of matching near-duplicates (wire copies, reprints) collapsed
+    /// into this hit; empty with `collapse: false`.
+    pub similar: Vec<String>,
+}
+
+/// The answer to a [`SearchRequest`]; serialises to the JSON contract.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SearchResponse {
+    /// The query as given.
+    pub query: String,
+    /// Number of matching articles (near-duplicates included).
+    pub total: u64,
+    /// Time the search took, in milliseconds.
+    pub took_ms: f64,
+    /// The page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// Facets over every match.
+    pub facets: Facets,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+/// Articles per period for a query.
+pub struct Timeline {
+    /// The query as given.
+    pub query: String,
+    /// Matching articles.
+    pub total: u64,
+    /// Matches without a date (not in any bucket).
+    pub undated: u64,
+    /// Bucket width.
+    pub interval: Interval,
+    /// Every bucket from the first to the last match, empty ones included.
+    pub buckets: Vec<FacetCount>,
+}
+
+/// One associated entity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AssociatedEntity {
+    /// Its kind.
+    pub kind: EntityKind,
+    /// Its canonical name.
+    pub name: String,
+    /// Matching articles that mention it.
+    pub count: u64,
+    /// Articles in the whole index that mention it.
+    pub corpus_count: u64,
+    /// (share of matches − share of all articles) × (share of matches ÷
+    /// share of all articles): high for entities both frequent in the
+    /// matches and much more frequent there than usual. With no query, the
+    /// count.
+    pub score: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+/// The entities most associated with a query.
+pub struct EntitiesResponse {
+    /// The query as given.
+    pub query: String,
+    /// Matching articles.
+    pub total: u64,
+    /// Articles in the index.
+    pub articles: u64,
+    /// The entities, best score first.
+    pub entities: Vec<AssociatedEntity>,
+}
+
+/// Articles that are near-duplicates of each other.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DuplicateGroup {
+    /// Ids of the articles, in index order.
+    pub ids: Vec<String>,
+    /// Their titles, in the same order.
+    pub titles: Vec<String>,
+}

@@ -1,0 +1,7 @@
+//! Layer 0: text utilities that know nothing of articles or the index:
+//! dates as news writes them, where sentences end, and the near-duplicate
+//! fingerprint. Nothing here imports the rest of the crate.
+
+pub mod dates;
+pub(crate) mod sentences;
+pub mod simhash;
