@@ -374,17 +374,26 @@ pub(crate) fn word_features(
     out.push(fhash(&[b"clcs", &cl[1], shape]));
 }
 
-/// All features of token `i` given the two previous tags.
+/// Where a token's features are read from: its sentence, the sentence's
+/// token views and the document.
+pub(crate) struct Ctx<'s, 'p, W> {
+    pub(crate) words: &'s [W],
+    pub(crate) p: &'s Prepared<'p>,
+    pub(crate) doc: &'s DocCase,
+}
+
+/// A token of the sentence and the two tags the tagger gave before it.
+#[derive(Clone, Copy)]
+pub(crate) struct At {
+    pub(crate) i: usize,
+    pub(crate) prev: usize,
+    pub(crate) prev2: usize,
+}
+
+/// All features of a token given the two previous tags.
 #[cfg(feature = "train")]
-pub(crate) fn features<W: AsRef<str>>(
-    words: &[W],
-    p: &Prepared,
-    i: usize,
-    prev: usize,
-    prev2: usize,
-    doc: &DocCase,
-    out: &mut Vec<u64>,
-) {
+pub(crate) fn features<W: AsRef<str>>(ctx: &Ctx<'_, '_, W>, at: At, out: &mut Vec<u64>) {
+    let (words, p, i) = (ctx.words, ctx.p, at.i);
     out.clear();
     word_features(
         words[i].as_ref(),
@@ -394,19 +403,13 @@ pub(crate) fn features<W: AsRef<str>>(
         &p.clusters[i],
         out,
     );
-    context_features(words, p, i, prev, prev2, doc, out);
+    context_features(ctx, at, out);
 }
 
-/// Features of token `i` in its sentence and document.
-pub(crate) fn context_features<W: AsRef<str>>(
-    words: &[W],
-    p: &Prepared,
-    i: usize,
-    prev: usize,
-    prev2: usize,
-    doc: &DocCase,
-    out: &mut Vec<u64>,
-) {
+/// Features of a token in its sentence and document.
+pub(crate) fn context_features<W: AsRef<str>>(ctx: &Ctx<'_, '_, W>, at: At, out: &mut Vec<u64>) {
+    let (words, p, doc) = (ctx.words, ctx.p, ctx.doc);
+    let At { i, prev, prev2 } = at;
     const OUTSIDE: u64 = template(b"_");
     let n = words.len() as isize;
     let at = |j: isize| (0..n).contains(&j).then_some(j as usize);

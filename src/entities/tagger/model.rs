@@ -9,7 +9,7 @@ use nohash_hasher::IntMap;
 use rustc_hash::FxHashMap;
 
 use super::document::{DocCase, History};
-use super::features::{context_features, is_plain, lowered, starts_upper, word_features, Prepared};
+use super::features::{context_features, is_plain, lowered, starts_upper, word_features, At, Ctx, Prepared};
 use super::lexicon::{Lexicon, WordTable};
 use super::tags::{allowed, opens, to_bio, Sentence, N, START};
 
@@ -155,7 +155,7 @@ impl Perceptron {
                     }
                 };
                 feats.clear();
-                context_features(words, p, i, prev, prev2, doc, &mut feats);
+                context_features(&Ctx { words, p, doc }, At { i, prev, prev2 }, &mut feats);
                 let t = best_allowed(&self.add_scores(base, &feats), prev);
                 if starts_upper(raw) {
                     hist.record(p.doc[i].1, t);

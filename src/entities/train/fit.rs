@@ -8,7 +8,7 @@ use nohash_hasher::IntMap;
 use rustc_hash::FxHashMap;
 
 use crate::entities::tagger::document::{DocCase, History};
-use crate::entities::tagger::features::{features, fhash, prepare, starts_upper};
+use crate::entities::tagger::features::{features, fhash, prepare, starts_upper, At, Ctx};
 use crate::entities::tagger::lexicon::{Lexicon, WordTable};
 use crate::entities::tagger::model::{best_allowed, next_model_id, Perceptron};
 use crate::entities::tagger::tags::{to_model, Sentence, N, START};
@@ -145,7 +145,15 @@ impl Perceptron {
                 for (i, gold) in to_model(&s.tags).into_iter().enumerate() {
                     time += 1;
                     p.fill(&s.words, i, &cases[d], &hist, &model.table);
-                    features(&s.words, &p, i, prev, prev2, &cases[d], &mut feats);
+                    features(
+                        &Ctx {
+                            words: &s.words,
+                            p: &p,
+                            doc: &cases[d],
+                        },
+                        At { i, prev, prev2 },
+                        &mut feats,
+                    );
                     let guess = best_allowed(&model.training_scores(&feats), prev);
                     if guess != gold {
                         for &f in &feats {
