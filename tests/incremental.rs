@@ -234,12 +234,18 @@ fn sigkill_at_random_moments_never_breaks_the_index_and_runs_converge() {
     let out = newsdex(&args(&["--full"]).iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", stderr(&out));
     let full_ms = t.elapsed().as_millis().max(50) as u64;
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
+    // NEWSDEX_KILL_SEED=N re-runs the kill moments of a failed run.
+    let seed = std::env::var("NEWSDEX_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        })
         | 1;
-    eprintln!("kill test: seed {seed}, full run {full_ms} ms");
+    eprintln!("kill test: seed {seed} (NEWSDEX_KILL_SEED={seed} repeats it), full run {full_ms} ms");
     let mut rng = Rng(seed);
     for round in 0..20 {
         // Change the corpus so that runs have work: rewrite some files,
@@ -264,6 +270,17 @@ fn sigkill_at_random_moments_never_breaks_the_index_and_runs_converge() {
             NewsIndex::open(&index).unwrap_or_else(|e| panic!("round {round} (after {delay} ms): {e}"));
         let r = index_ref.search(&newsdex::SearchRequest::new("missile")).unwrap();
         assert!(r.total <= index_ref.num_articles());
+        // A scheduled run after a crash never fails because of the crash.
+        // Every other round, so that kills also land on runs that follow
+        // kills.
+        if round % 2 == 1 {
+            let out = newsdex(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+            assert!(
+                out.status.success(),
+                "round {round}, seed {seed}: the run after a kill at {delay} ms failed: {}",
+                stderr(&out)
+            );
+        }
     }
     let out = newsdex(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", stderr(&out));

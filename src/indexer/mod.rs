@@ -209,6 +209,15 @@ fn open_writer(news: &NewsIndex, opts: &IndexOptions, index_dir: &Path) -> Resul
         .tantivy()
         .writer_with_num_threads(threads, budget)
         .map_err(Error::tantivy(index_dir))?;
+    // A run killed before its commit can leave files of that commit behind
+    // (a segment's `.del` file for an opstamp never committed). This run
+    // starts from the same opstamp and would write the same file name again,
+    // so they go first: they are in tantivy's managed list, and no commit
+    // refers to them.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(Error::tantivy(index_dir))?;
     if opts.full {
         writer.delete_all_documents().map_err(Error::tantivy(index_dir))?;
     }
