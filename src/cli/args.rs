@@ -129,6 +129,13 @@ pub enum Command {
     Compact(CompactArgs),
     /// Print the named entities of a text, as JSON with byte spans.
     ///
+    /// Credit lines ("Reporting by …; Editing by …", "By …"), the dateline's
+    /// agency credit ("(Reuters)") and ticker codes ("( XOM.N )", ".DJI")
+    /// are not the story and are never tagged; they are listed under
+    /// "anatomy" (authors, dateline, agency, tickers). The dateline's place
+    /// is a place of the article, and a name just before a ticker is an
+    /// organisation.
+    ///
     /// With `--conll FILE`, read CoNLL-2003 columns (token first, tag last)
     /// and print `token gold predicted` lines, to score with conlleval.
     #[command(after_help = EXIT_CODES)]

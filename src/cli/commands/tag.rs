@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use newsdex::entities::tagger::TAGS;
 use newsdex::entities::train::read_conll;
+use newsdex::text::anatomy::Anatomy;
 use newsdex::{EntityExtractor, TaggerExtractor};
 
 use crate::cli::args::TagArgs;
@@ -30,9 +31,17 @@ pub fn tag(a: TagArgs) -> Result<u8> {
     };
     let mentions = tagger.extract(&text);
     let entities = newsdex::Entities::from_mentions(&mentions);
+    // What is not the story, and so not tagged: credits, dateline, tickers.
+    let a = Anatomy::read(&text);
+    let anatomy = serde_json::json!({
+        "authors": a.authors,
+        "dateline": a.dateline,
+        "agency": a.agency,
+        "tickers": a.tickers,
+    });
     serde_json::to_writer_pretty(
         &mut out,
-        &serde_json::json!({"entities": entities, "mentions": mentions}),
+        &serde_json::json!({"entities": entities, "mentions": mentions, "anatomy": anatomy}),
     )?;
     writeln!(out)?;
     Ok(0)
