@@ -163,6 +163,7 @@ pub fn serve(dir: &FsPath, opts: &ServeOptions, on_listen: impl FnOnce(SocketAdd
         .build()
         .map_err(io("cannot start the server runtime for"))?;
     runtime.block_on(async {
+        let stop = shutdown_signal();
         let listener = tokio::net::TcpListener::bind(opts.addr)
             .await
             .map_err(io("cannot listen for"))?;
@@ -170,30 +171,54 @@ pub fn serve(dir: &FsPath, opts: &ServeOptions, on_listen: impl FnOnce(SocketAdd
         on_listen(bound);
         let app = router(dir, opts.limits.clone());
         axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(stop)
             .await
             .map_err(io("server failed for"))
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that completes on SIGTERM or Ctrl-C. The handlers are
+/// installed here, before the server accepts its first request: installed
+/// when the future is first polled, a SIGTERM that came early (a client that
+/// saw /healthz answer) killed the process instead of stopping it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (term, int) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        let ctrl_c = async move {
+            match int {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async move {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
+        }
     }
 }
 
