@@ -183,42 +183,29 @@ pub fn serve(dir: &FsPath, opts: &ServeOptions, on_listen: impl FnOnce(SocketAdd
 /// saw /healthz answer) killed the process instead of stopping it.
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let (term, int) = {
-        use tokio::signal::unix::{signal, SignalKind};
-        (
-            signal(SignalKind::terminate()).ok(),
-            signal(SignalKind::interrupt()).ok(),
-        )
-    };
-    async move {
-        #[cfg(unix)]
-        let ctrl_c = async move {
-            match int {
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        /// The next delivery of `s` (never, if it could not be installed).
+        async fn next(s: Option<Signal>) {
+            match s {
                 Some(mut s) => {
                     s.recv().await;
                 }
                 None => std::future::pending::<()>().await,
             }
-        };
-        #[cfg(not(unix))]
-        let ctrl_c = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        #[cfg(unix)]
-        let term = async move {
-            match term {
-                Some(mut s) => {
-                    s.recv().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let term = std::future::pending::<()>();
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term => {},
         }
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            tokio::select! {
+                _ = next(term) => {},
+                _ = next(int) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
