@@ -5,6 +5,28 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::entities::Entities;
+use crate::text::anatomy::Anatomy;
+
+/// The names of a byline: "By Ana Lee and Bo Chen, Reuters" is Ana Lee and
+/// Bo Chen; "Ana, Ben" is Ana and Ben.
+pub fn byline_names(byline: &str) -> Vec<String> {
+    let b = byline.trim();
+    let b = b
+        .strip_prefix("By ")
+        .or_else(|| b.strip_prefix("by "))
+        .unwrap_or(b);
+    b.split([',', ';', '|'])
+        .flat_map(|part| part.split(" and ").flat_map(|p| p.split(" & ")))
+        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|n| {
+            !n.is_empty()
+                && !matches!(
+                    n.to_ascii_lowercase().as_str(),
+                    "reuters" | "ap" | "afp" | "staff" | "reuters staff"
+                )
+        })
+        .collect()
+}
 
 /// An article as parsed from the corpus, before entity extraction fills
 /// `entities`; as stored, with them.
@@ -24,8 +46,18 @@ pub struct Article {
     pub date: Option<NaiveDate>,
     /// Publisher or site, when the source says.
     pub source: Option<String>,
-    /// Byline, when the source says.
+    /// Byline as the source's metadata gives it, when it does.
     pub author: Option<String>,
+    /// The people credited with the story, one name each: the byline's
+    /// names and those of the text's credit lines ("Reporting by …").
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// The dateline's place as written ("Charlotte, North Carolina").
+    #[serde(default)]
+    pub dateline: Option<String>,
+    /// Ticker codes the text cites ("XOM.N", ".DJI"), without brackets.
+    #[serde(default)]
+    pub tickers: Vec<String>,
     /// The original address, when the source says.
     pub url: Option<String>,
     /// Paragraphs separated by blank lines.
@@ -35,6 +67,24 @@ pub struct Article {
 }
 
 impl Article {
+    /// Takes what the text's anatomy says about the article: its authors
+    /// (after the byline's own names), dateline, tickers, and the agency as
+    /// its source where the metadata names none.
+    pub fn credit(&mut self, anatomy: Anatomy) {
+        let mut authors = self.author.as_deref().map(byline_names).unwrap_or_default();
+        for a in anatomy.authors {
+            if !authors.iter().any(|b| b.eq_ignore_ascii_case(&a)) {
+                authors.push(a);
+            }
+        }
+        self.authors = authors;
+        self.dateline = anatomy.dateline;
+        self.tickers = anatomy.tickers;
+        if self.source.is_none() {
+            self.source = anatomy.agency;
+        }
+    }
+
     /// The text entities are extracted from. All-capital headlines (wire
     /// style) carry no capitalisation signal, so they are left out.
     pub fn entity_text(&self) -> String {
@@ -50,6 +100,26 @@ impl Article {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bylines_and_credit_lines_give_one_name_per_author() {
+        assert_eq!(
+            byline_names("By Ana Lee and Bo Chen, Reuters"),
+            ["Ana Lee", "Bo Chen"]
+        );
+        assert_eq!(byline_names("Ana, Ben"), ["Ana", "Ben"]);
+        let text =
+            "NEW YORK (Reuters) - Oil ( XOM.N ) rose.\n\n(Reporting by Ana Lee; Editing by Leslie Adler)";
+        let mut a = Article {
+            author: Some("Ana Lee".into()),
+            ..Default::default()
+        };
+        a.credit(Anatomy::read(text));
+        assert_eq!(a.authors, ["Ana Lee", "Leslie Adler"]);
+        assert_eq!(a.source.as_deref(), Some("Reuters"));
+        assert_eq!(a.dateline.as_deref(), Some("New York"));
+        assert_eq!(a.tickers, ["XOM.N"]);
+    }
 
     #[test]
     fn an_article_serialises_its_date_as_a_day() {

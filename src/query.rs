@@ -9,7 +9,7 @@
 //!                            missile or rocket, and north, and korea
 //! NOT rocket, -rocket        without the word
 //! (a OR b) c                 grouping
-//! title:missile              in a field: title body person org place source
+//! title:missile              in a field: title body person org place source author ticker
 //! person:"Vladimir Putin"    an entity, by its canonical name (any case)
 //! date:2023-09               a day, month (2023-09) or year (2023)
 //! date:[2023-09-01 TO 2023-09-30]   a range of days ({…} excludes the ends,
@@ -38,17 +38,21 @@ pub enum QueryField {
     Org,
     Place,
     Source,
+    Author,
+    Ticker,
     Date,
 }
 
 impl QueryField {
-    pub const ALL: [(&'static str, QueryField); 7] = [
+    pub const ALL: [(&'static str, QueryField); 9] = [
         ("title", QueryField::Title),
         ("body", QueryField::Body),
         ("person", QueryField::Person),
         ("org", QueryField::Org),
         ("place", QueryField::Place),
         ("source", QueryField::Source),
+        ("author", QueryField::Author),
+        ("ticker", QueryField::Ticker),
         ("date", QueryField::Date),
     ];
 
@@ -65,7 +69,12 @@ impl QueryField {
     pub fn is_name(self) -> bool {
         matches!(
             self,
-            QueryField::Person | QueryField::Org | QueryField::Place | QueryField::Source
+            QueryField::Person
+                | QueryField::Org
+                | QueryField::Place
+                | QueryField::Source
+                | QueryField::Author
+                | QueryField::Ticker
         )
     }
 }

@@ -174,7 +174,7 @@ fn seed_article_entities_in_hit_and_facets() {
     for (kind, expected) in [
         ("person", &["Kim Jong Un", "Vladimir Putin"][..]),
         ("place", &["North Korea", "Russia", "Japan"][..]),
-        ("org", &["Reuters", "KCNA"][..]),
+        ("org", &["Reuters", "Korean Central News Agency"][..]),
     ] {
         let in_hit = names(&hit["entities"][kind]);
         let in_facets = names(&r["facets"][kind]);

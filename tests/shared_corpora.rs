@@ -166,7 +166,7 @@ fn shared_seed_article_shows_its_entities() {
     for (kind, names) in [
         ("person", &["Kim Jong Un", "Vladimir Putin"][..]),
         ("place", &["North Korea", "Russia", "Japan"][..]),
-        ("org", &["Reuters", "KCNA"][..]),
+        ("org", &["Reuters", "Korean Central News Agency"][..]),
     ] {
         for name in names {
             assert!(

@@ -67,6 +67,8 @@ pub enum Command {
     ///   title:missile  body:launch   one field
     ///   person:"Kim Jong Un"  org:kcna  place:japan  source:reuters
     ///                                an entity or source, by canonical name, any case
+    ///   author:"Leslie Adler"  ticker:XOM.N
+    ///                                a credited author, a cited ticker code
     ///   date:2023-09  date:2023  date:[2023-09-01 TO 2023-09-30]  date:{2023 TO *}
     ///   missil*                      words starting with "missil"
     ///   kremlin~1                    words within 1 edit (~2: two)
@@ -272,6 +274,14 @@ pub struct FilterArgs {
     /// Only articles from this source (repeatable).
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
+    /// Only articles credited to this author: a byline or a credit line
+    /// such as "Reporting by …" (repeatable: all must match).
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
+    /// Only articles citing this ticker code, such as XOM.N or .DJI
+    /// (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub ticker: Vec<String>,
 }
 
 impl FilterArgs {
@@ -286,6 +296,8 @@ impl FilterArgs {
         f.org = self.org;
         f.place = self.place;
         f.source = self.source;
+        f.author = self.author;
+        f.ticker = self.ticker;
         Ok(f)
     }
 }

@@ -127,13 +127,14 @@ pub fn search_response(
             paint("(name counts estimated from a sample of the matches)", DIM, color)
         )?;
     }
-    if !r.facets.source.is_empty() {
-        writeln!(
-            out,
-            "{}: {}",
-            paint("Sources", BOLD, color),
-            facet_line(&r.facets.source)
-        )?;
+    for (label, values) in [
+        ("Sources", &r.facets.source),
+        ("Authors", &r.facets.author),
+        ("Tickers", &r.facets.ticker),
+    ] {
+        if !values.is_empty() {
+            writeln!(out, "{}: {}", paint(label, BOLD, color), facet_line(values))?;
+        }
     }
     let mut dated: Vec<FacetCount> = r.facets.dates.iter().filter(|f| f.count > 0).cloned().collect();
     let mut label = format!("{:?}s", r.facets.interval);

@@ -27,7 +27,10 @@ pub(crate) fn from_document(f: &Fields, doc: &TantivyDocument) -> Article {
             .and_then(|v| v.as_datetime())
             .and_then(dates::from_tantivy),
         source: text(f.source),
-        author: text(f.author),
+        author: text(f.byline),
+        authors: all(f.author),
+        dateline: text(f.dateline),
+        tickers: all(f.ticker),
         url: text(f.url),
         entities: Entities {
             person: all(f.person),
@@ -44,13 +47,27 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
     doc.add_text(f.path, &a.path);
     doc.add_text(f.title, &a.title);
     doc.add_text(f.body, &a.body);
-    for (field, value) in [(f.source, &a.source), (f.author, &a.author), (f.url, &a.url)] {
+    for (field, value) in [
+        (f.source, &a.source),
+        (f.byline, &a.author),
+        (f.dateline, &a.dateline),
+        (f.url, &a.url),
+    ] {
         if let Some(v) = value {
             doc.add_text(field, v);
         }
     }
     if let Some(source) = a.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         doc.add_text(f.entity, schema::entity_value(schema::SOURCE_FACET, source));
+    }
+    for (field, root, values) in [
+        (f.author, schema::AUTHOR_FACET, &a.authors),
+        (f.ticker, schema::TICKER_FACET, &a.tickers),
+    ] {
+        for v in values {
+            doc.add_text(field, v);
+            doc.add_text(f.entity, schema::entity_value(root, v));
+        }
     }
     if let Some(h) = simhash::simhash(&a.body) {
         doc.add_u64(f.simhash, h);

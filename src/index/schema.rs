@@ -16,7 +16,7 @@ use crate::entities::EntityKind;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with
 /// another version is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Names of the fields, as used in queries (`title:`, `person:`) and on disk.
 pub mod names {
@@ -30,7 +30,14 @@ pub mod names {
     pub const ORG: &str = "org";
     pub const PLACE: &str = "place";
     pub const SOURCE: &str = "source";
+    /// The people credited with the story, one name per value.
     pub const AUTHOR: &str = "author";
+    /// The byline as the source's metadata wrote it (stored only).
+    pub const BYLINE: &str = "byline";
+    /// Ticker codes the text cites.
+    pub const TICKER: &str = "ticker";
+    /// The dateline's place as written (stored only).
+    pub const DATELINE: &str = "dateline";
     pub const URL: &str = "url";
     /// Relative path of the source file (indexed whole: a changed file's
     /// articles are deleted by this term).
@@ -63,6 +70,9 @@ pub struct Fields {
     pub place: Field,
     pub source: Field,
     pub author: Field,
+    pub byline: Field,
+    pub ticker: Field,
+    pub dateline: Field,
     pub url: Field,
     pub src_path: Field,
     pub src_stamp: Field,
@@ -80,6 +90,18 @@ impl Fields {
         }
     }
 
+    /// The name field of a facet root (`person`, `source`, `author`…).
+    pub fn of_root(&self, root: &str) -> Field {
+        match root {
+            "person" => self.person,
+            "org" => self.org,
+            "place" => self.place,
+            AUTHOR_FACET => self.author,
+            TICKER_FACET => self.ticker,
+            _ => self.source,
+        }
+    }
+
     /// Looks the fields up in a schema read from disk.
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         Ok(Fields {
@@ -94,6 +116,9 @@ impl Fields {
             place: schema.get_field(names::PLACE)?,
             source: schema.get_field(names::SOURCE)?,
             author: schema.get_field(names::AUTHOR)?,
+            byline: schema.get_field(names::BYLINE)?,
+            ticker: schema.get_field(names::TICKER)?,
+            dateline: schema.get_field(names::DATELINE)?,
             url: schema.get_field(names::URL)?,
             src_path: schema.get_field(names::SRC_PATH)?,
             src_stamp: schema.get_field(names::SRC_STAMP)?,
@@ -137,8 +162,11 @@ pub fn build_schema() -> (Schema, Fields) {
     let person = b.add_text_field(names::PERSON, name.clone());
     let org = b.add_text_field(names::ORG, name.clone());
     let place = b.add_text_field(names::PLACE, name.clone());
-    let source = b.add_text_field(names::SOURCE, name);
-    let author = b.add_text_field(names::AUTHOR, STORED);
+    let source = b.add_text_field(names::SOURCE, name.clone());
+    let author = b.add_text_field(names::AUTHOR, name.clone());
+    let ticker = b.add_text_field(names::TICKER, name);
+    let byline = b.add_text_field(names::BYLINE, STORED);
+    let dateline = b.add_text_field(names::DATELINE, STORED);
     let url = b.add_text_field(names::URL, STORED);
     let src_path = b.add_text_field(names::SRC_PATH, STRING);
     let src_stamp = b.add_text_field(names::SRC_STAMP, FAST);
@@ -156,6 +184,9 @@ pub fn build_schema() -> (Schema, Fields) {
         place,
         source,
         author,
+        byline,
+        ticker,
+        dateline,
         url,
         src_path,
         src_stamp,
@@ -193,6 +224,10 @@ pub fn register_tokenizers(index: &Index) {
 /// Facet root of article sources (`/source/Reuters`), counted beside the
 /// entity kinds.
 pub const SOURCE_FACET: &str = "source";
+/// Facet root of authors (`/author/Leslie Adler`).
+pub const AUTHOR_FACET: &str = "author";
+/// Facet root of ticker codes (`/ticker/XOM.N`).
+pub const TICKER_FACET: &str = "ticker";
 
 /// The value of the `entity` column for `name` under `root` (`person`,
 /// `org`, `place`, `source`): tantivy's facet encoding (`person\0Kim Jong

@@ -22,6 +22,7 @@ use crate::index::document;
 use crate::index::payload::{CommitPayload, FileProblems, Stamp};
 use crate::index::schema::{Fields, SCHEMA_VERSION};
 use crate::ingest::{self, SkipReason, Skipped, SourceFile};
+use crate::text::anatomy::Anatomy;
 
 /// Counters and the work of one run.
 pub(crate) struct Run {
@@ -181,8 +182,11 @@ impl Run {
         opts: &IndexOptions,
         mut article: Article,
     ) -> TantivyDocument {
-        let mentions = opts.extractor.extract(&article.entity_text());
+        let text = article.entity_text();
+        let anatomy = Anatomy::read(&text);
+        let mentions = opts.extractor.extract_read(&text, &anatomy);
         article.entities = Entities::from_mentions(&mentions);
+        article.credit(anatomy);
         if article.body.is_empty() {
             self.headline_only.fetch_add(1, Ordering::Relaxed);
         }

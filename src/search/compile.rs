@@ -258,6 +258,8 @@ impl<'a> Compiler<'a> {
             QueryField::Person => (f.person, EntityKind::Person.as_str()),
             QueryField::Org => (f.org, EntityKind::Org.as_str()),
             QueryField::Place => (f.place, EntityKind::Place.as_str()),
+            QueryField::Author => (f.author, schema::AUTHOR_FACET),
+            QueryField::Ticker => (f.ticker, schema::TICKER_FACET),
             _ => (f.source, schema::SOURCE_FACET),
         };
         let name = schema::name_term(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str());
@@ -282,9 +284,24 @@ pub fn name_query(
     facet_root: &'static str,
     name: &str,
 ) -> Result<Box<dyn Query>> {
-    let name = schema::name_term(name.trim());
-    let term = Term::from_field_text(field, &name);
-    let df = searcher.doc_freq(&term).map_err(Error::tantivy(index.path()))?;
+    let mut name = schema::name_term(name.trim());
+    let mut term = Term::from_field_text(field, &name);
+    let mut df = searcher.doc_freq(&term).map_err(Error::tantivy(index.path()))?;
+    // "kcna" is indexed under its listed name, Korean Central News Agency.
+    if df == 0 {
+        if let Some((kind, listed)) = crate::entities::listed_name(&name) {
+            let listed_term = Term::from_field_text(field, &schema::name_term(listed));
+            if kind.as_str() == facet_root {
+                df = searcher
+                    .doc_freq(&listed_term)
+                    .map_err(Error::tantivy(index.path()))?;
+                if df > 0 {
+                    name = schema::name_term(listed);
+                    term = listed_term;
+                }
+            }
+        }
+    }
     if df == 0 {
         return Err(Error::UnknownName {
             kind: match facet_root {
@@ -295,7 +312,27 @@ pub fn name_query(
             name,
         });
     }
-    Ok(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+    let exact: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+    if facet_root != EntityKind::Person.as_str() {
+        return Ok(exact);
+    }
+    // "Tony Blair" also finds the articles that only say "Mr Blair" or
+    // "Blair", where the archive gives that surname to him alone.
+    let mut any = vec![(Occur::Should, exact)];
+    for short in super::surnames::short_forms(index, searcher, field, &name)? {
+        let t = Term::from_field_text(field, &short);
+        if searcher.doc_freq(&t).map_err(Error::tantivy(index.path()))? > 0 {
+            any.push((
+                Occur::Should,
+                Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
+            ));
+        }
+    }
+    Ok(if any.len() == 1 {
+        any.pop().expect("one").1
+    } else {
+        Box::new(BooleanQuery::new(any))
+    })
 }
 
 /// Names under `/root` in the entity columns' dictionaries that look like

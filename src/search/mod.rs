@@ -15,6 +15,7 @@ mod request;
 mod response;
 mod snippet;
 mod stats;
+mod surnames;
 
 use std::time::Instant;
 
@@ -135,12 +136,7 @@ impl NewsIndex {
         }
         for (names, root) in req.names() {
             for name in names {
-                let field = match root {
-                    "person" => self.fields().person,
-                    "org" => self.fields().org,
-                    "place" => self.fields().place,
-                    _ => self.fields().source,
-                };
+                let field = self.fields().of_root(root);
                 let q = name_query(self, searcher, field, root, name)?;
                 clauses.push((
                     Occur::Must,
@@ -248,6 +244,8 @@ fn facets_of(
         org: top_of(EntityKind::Org.as_str())?,
         place: top_of(EntityKind::Place.as_str())?,
         source: top_of(schema::SOURCE_FACET)?,
+        author: top_of(schema::AUTHOR_FACET)?,
+        ticker: top_of(schema::TICKER_FACET)?,
         estimated: facets::sampled(fc),
         interval,
         dates: days

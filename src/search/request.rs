@@ -140,6 +140,12 @@ pub struct Filter {
     pub place: Vec<String>,
     /// The article's source must be one of these.
     pub source: Vec<String>,
+    /// Every named author must be credited.
+    #[serde(default)]
+    pub author: Vec<String>,
+    /// Every ticker code must be cited.
+    #[serde(default)]
+    pub ticker: Vec<String>,
 }
 
 impl Filter {
@@ -175,18 +181,27 @@ impl Filter {
     pub(crate) fn filtered(&self) -> bool {
         self.since.is_some()
             || self.until.is_some()
-            || [&self.person, &self.org, &self.place, &self.source]
-                .iter()
-                .any(|n| !n.is_empty())
+            || [
+                &self.person,
+                &self.org,
+                &self.place,
+                &self.source,
+                &self.author,
+                &self.ticker,
+            ]
+            .iter()
+            .any(|n| !n.is_empty())
     }
 
     /// The names to match, each list with its facet root.
-    pub(crate) fn names(&self) -> [(&[String], &'static str); 4] {
+    pub(crate) fn names(&self) -> [(&[String], &'static str); 6] {
         [
             (&self.person, EntityKind::Person.as_str()),
             (&self.org, EntityKind::Org.as_str()),
             (&self.place, EntityKind::Place.as_str()),
             (&self.source, schema::SOURCE_FACET),
+            (&self.author, schema::AUTHOR_FACET),
+            (&self.ticker, schema::TICKER_FACET),
         ]
     }
 

@@ -29,6 +29,12 @@ pub struct Facets {
     pub place: Vec<FacetCount>,
     /// Top sources.
     pub source: Vec<FacetCount>,
+    /// Top authors (the people credited with the stories).
+    #[serde(default)]
+    pub author: Vec<FacetCount>,
+    /// Top ticker codes.
+    #[serde(default)]
+    pub ticker: Vec<FacetCount>,
     /// The person/org/place/source counts are estimates: the query matched
     /// more articles than are read for facets (see [`crate::search`]).
     pub estimated: bool,

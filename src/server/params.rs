@@ -49,7 +49,9 @@ impl Default for Limits {
 /// Decoded `key=value` pairs of a query string.
 pub struct Params(Vec<(String, String)>);
 
-const FILTERS: [&str; 7] = ["q", "since", "until", "person", "org", "place", "source"];
+const FILTERS: [&str; 9] = [
+    "q", "since", "until", "person", "org", "place", "source", "author", "ticker",
+];
 
 impl Params {
     pub fn parse(raw: Option<&str>, limits: &Limits) -> Result<Params, ApiError> {
@@ -166,6 +168,8 @@ impl Params {
         f.org = self.all("org");
         f.place = self.all("place");
         f.source = self.all("source");
+        f.author = self.all("author");
+        f.ticker = self.all("ticker");
         Ok(f)
     }
 

@@ -19,19 +19,20 @@ South Korea|Republic of Korea|ROK => South Korea; Korea; Norway; Oman; Pakistan;
 Philippines; Poland; Portugal; Qatar; Romania; Russia|Russian Federation => Russia; Rwanda;
 Saudi Arabia; Senegal; Serbia; Singapore; Slovakia; Slovenia; Somalia; South Africa; Spain; Sri Lanka;
 Sudan; South Sudan; Sweden; Switzerland; Syria; Taiwan; Tanzania; Thailand; Tunisia; Turkey|Turkiye => Turkey;
-Uganda; Ukraine; United Arab Emirates|UAE => United Arab Emirates; Britain|United Kingdom|UK|U.K.|Great Britain => Britain;
+Uganda; Ukraine; United Arab Emirates|UAE => United Arab Emirates; Britain|United Kingdom|UK|U.K.|Great Britain => United Kingdom;
 United States|U.S.|USA|U.S.A.|US => United States; Uruguay; Uzbekistan; Venezuela; Vietnam|Viet Nam => Vietnam;
 Yemen; Zambia; Zimbabwe; Soviet Union|USSR => Soviet Union; Europe; Asia; Africa; Latin America; Middle East;
-Gulf; Persian Gulf; Crimea; Gaza; West Bank; Kosovo; Scotland; Wales; England; Northern Ireland;
-Washington; New York; London; Paris; Berlin; Bonn; Brussels; Moscow; Kyiv|Kiev => Kyiv; Beijing|Peking => Beijing;
+Gulf; Persian Gulf; Crimea; Gaza|Gaza Strip => Gaza Strip; West Bank; Kosovo; Scotland; Wales; England; Northern Ireland;
+Washington|Washington D.C.|Washington, D.C. => Washington, D.C.; New York|New York City|NYC => New York City;
+New York State|New York state => New York; London; Paris; Berlin; Bonn; Brussels; Moscow; Kyiv|Kiev => Kyiv; Beijing|Peking => Beijing;
 Tokyo; Seoul; Pyongyang; Shanghai; Hong Kong; Taipei; Singapore; Sydney; Melbourne; Toronto; Ottawa;
 Montreal; Chicago; Los Angeles; San Francisco; Boston; Houston; Dallas; Detroit; Miami; Atlanta;
-Frankfurt; Munich; Hamburg; Zurich; Geneva; Vienna; Rome; Milan; Madrid; Barcelona; Lisbon; Amsterdam;
+Frankfurt; Munich; Hamburg; Zurich|Zürich => Zürich; Geneva; Vienna; Rome; Milan; Madrid; Barcelona; Lisbon; Amsterdam;
 Rotterdam; Stockholm; Oslo; Copenhagen; Helsinki; Warsaw; Prague; Budapest; Athens; Istanbul; Ankara;
 Cairo; Tehran; Baghdad; Riyadh; Dubai; Jerusalem; Tel Aviv; Beirut; Damascus; Kabul; Islamabad;
 New Delhi; Delhi; Mumbai|Bombay => Mumbai; Bangkok; Jakarta; Manila; Kuala Lumpur; Hanoi; Johannesburg; Nairobi;
-Lagos; Buenos Aires; Sao Paulo; Rio de Janeiro; Mexico City; Caracas; Bogota; Lima; Santiago; Havana;
-Vladivostok; Khasan; St Petersburg; Minsk; Tbilisi; Osaka; Kyoto; Okinawa; Sea of Japan|East Sea => Sea of Japan;
+Lagos; Buenos Aires; Sao Paulo|São Paulo => São Paulo; Duesseldorf|Dusseldorf|Düsseldorf => Düsseldorf; San Sebastian|San Sebastián => San Sebastián; Rio de Janeiro; Mexico City; Caracas; Bogota; Lima; Santiago; Havana;
+Vladivostok; Khasan; St Petersburg|St. Petersburg|Saint Petersburg => Saint Petersburg; Minsk; Tbilisi; Osaka; Kyoto; Okinawa; Sea of Japan|East Sea => Sea of Japan;
 California; Texas; Florida; Illinois; Ohio; Michigan; Pennsylvania; New Jersey; Virginia; Massachusetts;
 Alaska; Hawaii; Louisiana; Oklahoma; Iowa; Kansas; Nebraska; Minnesota; Wisconsin; Colorado; Arizona;
 Oregon; Montana; Wyoming; N.Y. => New York; N.J. => New Jersey; Calif. => California; Mass. => Massachusetts;
@@ -41,19 +42,32 @@ Mariupol; Bakhmut; Kherson; Zaporizhzhia; Lviv; Sahel; Caribbean; Balkans; Scand
 ";
 
 pub(crate) const ORGS: &str = "
-Reuters; Associated Press|AP => Associated Press; Agence France-Presse|AFP => AFP; Bloomberg; KCNA|Korean Central News Agency => KCNA;
-NHK; Kyodo; Yonhap; Xinhua; TASS; Interfax; BBC; CNN; Kremlin; White House; Pentagon; Congress;
-Senate; House of Representatives; Parliament; State Department; Treasury; Federal Reserve|Fed => Federal Reserve;
+Reuters; Associated Press|AP => Associated Press; Agence France-Presse|AFP => Agence France-Presse; Bloomberg; KCNA|Korean Central News Agency => Korean Central News Agency;
+NHK; Kyodo|Kyodo News => Kyodo News; Yonhap; Xinhua; TASS; Interfax; BBC; CNN; Kremlin => Moscow Kremlin; White House; Pentagon;
+Congress|U.S. Congress|US Congress|United States Congress => United States Congress;
+Senate|U.S. Senate|US Senate|United States Senate => United States Senate;
+House of Representatives|U.S. House of Representatives|U.S. House => United States House of Representatives;
+State Department|U.S. State Department|Department of State => United States Department of State;
+Labor Department|U.S. Labor Department|Department of Labor => United States Department of Labor;
+Commerce Department|U.S. Commerce Department|Department of Commerce => United States Department of Commerce;
+Treasury Department|U.S. Treasury|U.S. Treasury Department|US Treasury => United States Department of the Treasury;
+Parliament; Treasury; Federal Reserve|Fed => Federal Reserve;
 European Union|EU => European Union; European Community|EC|EEC => European Community; United Nations|UN|U.N. => United Nations;
-UN Security Council|Security Council => UN Security Council; NATO; OPEC; IMF|International Monetary Fund => IMF;
-World Bank; World Trade Organization|WTO => WTO; GATT; G7|Group of Seven => G7; G20; OECD; ASEAN; African Union;
+UN Security Council|Security Council => UN Security Council; NATO; OPEC; IMF|International Monetary Fund => International Monetary Fund;
+World Bank; World Trade Organization|WTO => World Trade Organization; GATT; G7|Group of Seven => Group of Seven; G20; OECD; ASEAN; African Union;
 Joint Chiefs of Staff; Workers' Party of Korea|WPK => Workers' Party of Korea; Communist Party; Bundesbank;
 Bank of England; Bank of Japan; European Central Bank|ECB => European Central Bank; People's Bank of China;
-Wall Street; Nasdaq; New York Stock Exchange|NYSE => New York Stock Exchange; SEC|Securities and Exchange Commission => SEC;
+Wall Street; Nasdaq; New York Stock Exchange|NYSE => New York Stock Exchange; SEC|Securities and Exchange Commission|U.S. Securities and Exchange Commission => U.S. Securities and Exchange Commission;
 FBI; CIA; NASA; Hamas; Hezbollah; Taliban; Wagner Group|Wagner => Wagner Group; Gazprom; Rosneft; Apple; Google;
-Microsoft; Amazon; Meta; Facebook; Twitter; Tesla; Boeing; Airbus; Toyota; Samsung; IAEA; WHO|World Health Organization => WHO;
+Microsoft; Amazon; Meta; Facebook; Twitter; Tesla; Boeing; Airbus; Toyota; Samsung; IAEA; WHO|World Health Organization => World Health Organization;
 Red Cross; Amnesty International; Greenpeace; Supreme Court; Ministry of Defence; Defence Ministry; Foreign Ministry;
-Standard & Poor's|Standard and Poor's|Standard & Poor|Standard and Poor|S&P => Standard & Poor's; Moody's|Moody's Investors Service => Moody's
+Standard & Poor's|Standard and Poor's|Standard & Poor|Standard and Poor|S&P => Standard & Poor's; Moody's|Moody's Investors Service => Moody's;
+Fitch|Fitch Ratings => Fitch Ratings; CBI|Confederation of British Industry => Confederation of British Industry;
+Labour|Labour Party => Labour Party; Conservative Party|Conservatives|Tories|Tory|Tory Party => Conservative Party;
+Democratic Party|Democrats|Democrat|Democratic => Democratic Party; Republican Party|Republicans|Republican|GOP => Republican Party;
+Wall Street Journal => The Wall Street Journal; Financial Times; New York Times => The New York Times;
+Thomson Reuters; Freddie Mac; Fannie Mae; Sallie Mae; Ginnie Mae; Goldman Sachs; Morgan Stanley; Lehman Brothers; Bear Stearns;
+JPMorgan Chase|JPMorgan|JP Morgan|JP Morgan Chase|J.P. Morgan => JPMorgan Chase; Berkshire Hathaway; Merrill Lynch
 ";
 
 /// Capitalised words that precede a person's name and are not part of it.
@@ -152,13 +166,28 @@ pub(crate) const MODIFIERS: &[&str] = &[
 /// gave a person "Inc") and the abbreviations of wire earnings tables.
 pub(crate) const NEVER_ALONE: &[&str] = &[
     "inc", "corp", "co", "ltd", "plc", "llc", "reuter", "shr", "shrs", "net", "revs", "qtr", "avg", "mln",
-    "pct", "dlrs", "cts", "bbl", "tonnes", "note",
+    "pct", "dlrs", "cts", "bbl", "tonnes", "note", "mp", "mps", "no", "ok",
 ];
 
 /// Is `name` one of [`NEVER_ALONE`] (trailing period and case aside)?
 pub fn is_never_alone(name: &str) -> bool {
     let w = name.trim_end_matches('.');
     !w.contains(' ') && with_lower(w, |l| NEVER_ALONE.contains(&l))
+}
+
+/// True when `word` alone is a listed place or a nationality adjective
+/// ("Russia", "Gaza", "Israeli"), case aside: a hyphen next to one joins
+/// two names ("Russia-Ukraine", "Israeli-Palestinian").
+pub fn is_place_word(word: &str) -> bool {
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<String>> = std::sync::LazyLock::new(|| {
+        let places = PLACES
+            .split([';', '|'])
+            .flat_map(|item| item.split("=>"))
+            .map(|w| w.trim().to_lowercase())
+            .filter(|w| !w.is_empty() && !w.contains(' '));
+        places.chain(DEMONYMS.iter().map(|d| d.to_string())).collect()
+    });
+    with_lower(word, |l| SET.contains(l))
 }
 
 /// True when every word of `name` is a nationality adjective or compass

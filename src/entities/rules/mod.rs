@@ -10,8 +10,9 @@ mod lists;
 mod tokens;
 
 use lists::*;
-pub(crate) use lists::{is_demonym, is_never_alone};
-use tokens::{is_acronym, is_cap, rule_tokens, with_lower, word_spans, Token};
+pub(crate) use lists::{is_demonym, is_never_alone, is_place_word, STOP as STOP_WORDS};
+pub(crate) use tokens::with_lower;
+use tokens::{is_acronym, is_cap, rule_tokens, word_spans, Token};
 
 /// Rule-based [`EntityExtractor`]. Construction builds the gazetteer index;
 /// build it once and share it.
@@ -33,7 +34,11 @@ fn parse_gazetteer(spec: &'static str, kind: EntityKind, into: &mut FxHashMap<St
             None => (item, item),
         };
         let mut all: Vec<&str> = aliases.split('|').map(str::trim).collect();
-        all.push(canonical);
+        // "The Wall Street Journal" is found as "Wall Street Journal": no
+        // listed name starts at every "The".
+        if !canonical.starts_with("The ") {
+            all.push(canonical);
+        }
         for alias in all {
             let words: Vec<String> = word_spans(alias)
                 .iter()
@@ -439,7 +444,7 @@ mod tests {
         assert!(e.place.contains(&"Japan".to_string()));
         assert!(e.place.contains(&"Beijing".to_string()));
         assert!(!e.place.contains(&"South Korea".to_string()), "{e:?}");
-        for org in ["Reuters", "KCNA", "Kremlin"] {
+        for org in ["Reuters", "Korean Central News Agency", "Moscow Kremlin"] {
             assert!(e.org.contains(&org.to_string()), "{org} missing: {e:?}");
         }
         let all = [e.person, e.org, e.place].concat();

@@ -160,9 +160,12 @@ impl EntityExtractor for TaggerExtractor {
     }
 
     fn extract(&self, text: &str) -> Vec<Mention> {
+        self.extract_read(text, &Anatomy::read(text))
+    }
+
+    fn extract_read(&self, text: &str, anatomy: &Anatomy) -> Vec<Mention> {
         // Credit lines, the agency credit and tickers are not the story:
         // the model reads the text without them (at the same offsets).
-        let anatomy = Anatomy::read(text);
         let story = anatomy.story(text);
         let mut mentions = self.extract_story(&story);
         // A name just before a ticker is a company's: "Exxon Mobil Corp ( XOM.N )".
@@ -171,20 +174,23 @@ impl EntityExtractor for TaggerExtractor {
                 m.kind = EntityKind::Org;
             }
         }
-        // The dateline's place is a place of the story, whatever the model
+        let mut mentions = super::resolve::refine(&story, mentions, &self.aliases);
+        // The dateline's places are places of the story, whatever the model
         // made of the capitals ("NEW YORK").
         if let (Some(place), Some(span)) = (&anatomy.dateline, &anatomy.dateline_span) {
             mentions.retain(|m| m.end <= span.start || m.start >= span.end);
-            let (kind, name) = match self.aliases.lookup(place) {
-                Some((kind, canonical)) => (kind, canonical.to_string()),
-                None => (EntityKind::Place, place.clone()),
-            };
-            mentions.push(Mention {
-                kind,
-                name,
-                start: span.start,
-                end: span.end,
-            });
+            for name in super::resolve::dateline_places(place) {
+                let (kind, name) = match self.aliases.lookup(&name) {
+                    Some((kind, canonical)) => (kind, canonical.to_string()),
+                    None => (EntityKind::Place, name),
+                };
+                mentions.push(Mention {
+                    kind,
+                    name,
+                    start: span.start,
+                    end: span.end,
+                });
+            }
             mentions.sort_by_key(|m| m.start);
         }
         mentions
@@ -366,7 +372,7 @@ mod tests {
         for p in ["North Korea", "Russia", "Japan", "Ukraine", "Seoul", "Beijing"] {
             assert!(e.place.iter().any(|x| x == p), "{p} not in {:?}", e.place);
         }
-        for o in ["KCNA", "NHK", "Reuters"] {
+        for o in ["Korean Central News Agency", "NHK", "Reuters"] {
             assert!(e.org.iter().any(|x| x == o), "{o} not in {:?}", e.org);
         }
         let all = [e.person.clone(), e.org.clone(), e.place.clone()].concat();

@@ -1,10 +1,21 @@
 //! The tagger's tokenizer: sentences of CoNLL-style tokens (punctuation
 //! apart, "'s" apart, "U.S." whole), as byte ranges of the text.
 
+use crate::entities::rules::is_place_word;
 use crate::text::sentences::is_abbreviation;
 
 /// A token: byte range in the text.
 pub type Tok = (usize, usize);
+
+/// Whether a hyphen between `left` and the capitalised `right` joins two
+/// names ("DPRK-Russia", "US-China", "Russia-Ukraine") rather than being
+/// inside one ("McGraw-Hill", "Ritz-Carlton", "McEwen-King").
+fn two_names(left: &str, right: &str) -> bool {
+    let right = &right[..right.find(|c: char| !c.is_alphanumeric()).unwrap_or(right.len())];
+    let acronym =
+        |w: &str| w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
+    acronym(left) || acronym(right) || is_place_word(left) || is_place_word(right)
+}
 
 /// Splits text into sentences of tokens.
 pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
@@ -32,13 +43,22 @@ pub fn tokenize(text: &str) -> Vec<Vec<Tok>> {
                     chars.next();
                     continue;
                 }
+                // "I/B/E/S" and "AC/DC" are one word; "oil/gas" is two.
+                let slash = d == '/'
+                    && text[i..j].chars().last().is_some_and(char::is_uppercase)
+                    && text[j + 1..].starts_with(char::is_uppercase);
+                if slash {
+                    end = j + 1;
+                    chars.next();
+                    continue;
+                }
                 if !matches!(d, '.' | '-' | '&' | '\'' | '’') {
                     break;
                 }
                 let next = text[j + d.len_utf8()..].chars().next();
                 let joins = next.is_some_and(char::is_alphanumeric)
-                    // "DPRK-Russia" is two names.
-                    && !(d == '-' && next.is_some_and(char::is_uppercase))
+                    // "DPRK-Russia" is two names; "McGraw-Hill" is one.
+                    && !(d == '-' && next.is_some_and(char::is_uppercase) && two_names(&text[i..j], &text[j + 1..]))
                     // "'s" is a token of its own, as in CoNLL.
                     && !(matches!(d, '\'' | '’') && matches!(next, Some('s' | 'S')) && !text[j + d.len_utf8() + 1..].starts_with(char::is_alphanumeric));
                 if joins {

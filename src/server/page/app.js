@@ -3,6 +3,8 @@
 "use strict";
 
 const KINDS = [["person", "People"], ["org", "Organisations"], ["place", "Places"]];
+// Facets of the sidebar: the entity kinds, then who wrote and what is cited.
+const FACETS = [...KINDS, ["author", "Authors"], ["source", "Sources"], ["ticker", "Tickers"]];
 const PAGE = 10;
 const $ = (id) => document.getElementById(id);
 
@@ -15,7 +17,7 @@ function state() {
     until: p.get("until") || "",
     by: p.get("by") || "month",
     offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
-    person: p.getAll("person"), org: p.getAll("org"), place: p.getAll("place"),
+    ...Object.fromEntries(FACETS.map(([k]) => [k, p.getAll(k)])),
   };
 }
 
@@ -27,7 +29,7 @@ function toQuery(s) {
   if (s.until) p.set("until", s.until);
   if (s.by !== "month") p.set("by", s.by);
   if (s.offset) p.set("offset", String(s.offset));
-  for (const [k] of KINDS) for (const v of s[k]) p.append(k, v);
+  for (const [k] of FACETS) for (const v of s[k]) p.append(k, v);
   return p.toString();
 }
 
@@ -70,7 +72,7 @@ async function fetchJson(url) {
 function renderActive(s) {
   const box = $("active");
   box.replaceChildren();
-  for (const [k] of KINDS) {
+  for (const [k] of FACETS) {
     for (const v of s[k]) box.append(el("button", { class: "chip on " + k, title: "Remove this filter", onclick: () => toggle(k, v) }, v + " ✕"));
   }
   if (s.since || s.until) {
@@ -105,7 +107,7 @@ function renderHistogram(facets) {
 function renderFacets(s, facets) {
   const box = $("facets");
   box.replaceChildren();
-  for (const [k, label] of KINDS) {
+  for (const [k, label] of FACETS) {
     const values = facets[k] || [];
     const chosen = new Set(s[k].map((v) => v.toLowerCase()));
     if (!values.length && !chosen.size) continue;
