@@ -86,9 +86,11 @@ impl Article {
     }
 
     /// The text entities are extracted from. All-capital headlines (wire
-    /// style) carry no capitalisation signal, so they are left out.
+    /// style) beside a body are left out: the body says it in running text.
     pub fn entity_text(&self) -> String {
-        let title_is_caps = !self.title.chars().any(|c| c.is_lowercase());
+        // A headline-only article is read whatever its case: the tagger
+        // restores the capitals of shouted text.
+        let title_is_caps = !self.title.chars().any(|c| c.is_lowercase()) && !self.body.trim().is_empty();
         if self.title.is_empty() || title_is_caps || self.body.starts_with(&self.title) {
             self.body.clone()
         } else {

@@ -101,6 +101,13 @@ fn a_full_name_also_finds_the_articles_that_use_only_the_surname() {
     let mut ids = each_str(&hits["hits"], "id");
     ids.sort();
     assert_eq!(ids, ["a.txt", "b.txt", "c.txt"], "{hits}");
+    // The facet counts "Mr Blair" for Tony Blair too: one value, three articles.
+    let all = newsdex_json(&["search", "", "--index", &idx, "--json"]);
+    assert_eq!(
+        all["facets"]["person"],
+        serde_json::json!([{"value": "Tony Blair", "count": 3}]),
+        "{all}"
+    );
     // Within one article, "Mr Blair" is Tony Blair and no second person.
     let a = newsdex_json(&["tag", _dir.path().join("a.txt").to_str().unwrap()]);
     assert_eq!(a["entities"]["person"], serde_json::json!(["Tony Blair"]), "{a}");
@@ -119,6 +126,16 @@ fn a_surname_shared_by_two_people_stays_apart() {
     let hits = newsdex_json(&["search", "", "--index", &idx, "--person", "Tony Blair", "--json"]);
     // "Mr Blair" alone could be either: only the article naming him in full.
     assert_eq!(each_str(&hits["hits"], "id"), ["a.txt"], "{hits}");
+    let all = newsdex_json(&["search", "", "--index", &idx, "--json"]);
+    let people = each_str(&all["facets"]["person"], "value");
+    assert!(
+        people.iter().any(|p| p == "Blair" || p == "Mr Blair"),
+        "{people:?}"
+    );
+    assert_eq!(
+        all["facets"]["person"][0],
+        serde_json::json!({"value": "Cherie Blair", "count": 2})
+    );
 }
 
 #[test]

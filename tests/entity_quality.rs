@@ -9,12 +9,12 @@ use std::process::Command;
 
 use common::{newsdex, shared_dir};
 
-/// Floors under today's scores (lenient micro F1 0.853, lenient org F1
-/// 0.789, strict person F1 0.782, none of the 117 excluded strings
+/// Floors under today's scores (lenient micro F1 0.855, lenient org F1
+/// 0.796, strict person F1 0.779, 1 of the 117 excluded strings
 /// predicted), with a little room.
 const MIN_LENIENT_MICRO_F1: f64 = 0.845;
-const MIN_LENIENT_ORG_F1: f64 = 0.78;
-const MIN_STRICT_PERSON_F1: f64 = 0.775;
+const MIN_LENIENT_ORG_F1: f64 = 0.785;
+const MIN_STRICT_PERSON_F1: f64 = 0.77;
 const MAX_EXCLUDED_PREDICTED: u64 = 2;
 
 /// The F1 of `row` (`person`, `micro`) in the `section` (STRICT, LENIENT)

@@ -105,8 +105,10 @@ fn reuters21578_index_search_filters_and_stats() {
     // least three times the count of the sixth name) must stay in the
     // sampled top five. At twice, a name in 157 articles against a sixth in
     // 62 dropped out of a CI run, and a simulation of the sample drops it in
-    // about one run in seven. The top name of each kind is a leader at
-    // three times in this corpus.
+    // about one run in seven. The top person and place are leaders at three
+    // times in this corpus; organisations, one name each (the SEC, the
+    // Treasury, Congress), have none.
+    let mut led = Vec::new();
     let all = newsdex_json(&["search", "*", "--json", "--index", index]);
     assert_eq!(all["facets"]["estimated"], true);
     let exact = newsdex_json(&["search", "*", "--json", "--exact-facets", "--index", index]);
@@ -127,10 +129,9 @@ fn reuters21578_index_search_filters_and_stats() {
             .filter(|(_, &c)| c >= 3 * counts[5])
             .map(|(n, _)| n)
             .collect();
-        assert!(
-            !leaders.is_empty(),
-            "{kind}: no clear leader in {exact:?} {counts:?}"
-        );
+        if !leaders.is_empty() {
+            led.push(kind);
+        }
         for leader in leaders {
             assert!(
                 sampled[..5].contains(leader),
@@ -138,6 +139,10 @@ fn reuters21578_index_search_filters_and_stats() {
             );
         }
     }
+    assert!(
+        led.contains(&"person") && led.contains(&"place"),
+        "no clear leaders: {led:?}"
+    );
 }
 
 #[test]

@@ -219,6 +219,10 @@ fn named(text: &str, kind: EntityKind, start: usize, end: usize, aliases: &RuleE
 /// Cuts, joins and retypes the mentions of `text` (in text order) by what
 /// news writing says about names. Listed names keep their listed form.
 pub(crate) fn refine(text: &str, mentions: Vec<Mention>, aliases: &RuleExtractor) -> Vec<Mention> {
+    let mentions: Vec<Mention> = mentions
+        .into_iter()
+        .filter_map(|m| without_month(text, m, aliases))
+        .collect();
     let mut ms = without_overlaps(join_legal_forms(text, mentions, aliases));
     ms = join_of_names(text, ms, aliases);
     let mut out = Vec::with_capacity(ms.len());
@@ -251,6 +255,26 @@ pub(crate) fn refine(text: &str, mentions: Vec<Mention>, aliases: &RuleExtractor
     out = repeated_companies(text, out);
     out.sort_by_key(|m| m.start);
     out
+}
+
+words!(
+    /// Months and their abbreviations: "IBM APR 150" in an options table is
+    /// IBM, not "IBM Apr".
+    MONTHS = [
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+        "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    ]
+);
+
+/// The mention without the month words that end it (none if nothing else
+/// is left).
+fn without_month(text: &str, m: Mention, aliases: &RuleExtractor) -> Option<Mention> {
+    let ws = words(text, m.start, m.end);
+    let keep = ws.iter().rposition(|&(s, e)| !is_in(&MONTHS, &text[s..e]))? + 1;
+    if keep == ws.len() {
+        return Some(m);
+    }
+    Some(named(text, m.kind, m.start, ws[keep - 1].1, aliases))
 }
 
 /// Mentions in text order with none overlapping the one before it: where

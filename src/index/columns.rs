@@ -28,7 +28,14 @@ pub struct ColumnCache {
     pub(crate) flat: SecondUse<FlatOrds>,
     /// The date histogram's days, decoded the same way.
     pub(crate) days: SecondUse<FlatDays>,
+    /// The archive's surname table (bare surname -> the one full name it
+    /// stands for, both lower-cased), for the segments it was read from.
+    pub(crate) surnames: Mutex<Option<SurnameCache>>,
 }
+
+/// A surname table (lower-cased surname -> full name) and the segments it
+/// was read from.
+pub(crate) type SurnameCache = (Vec<SegmentId>, Arc<FxHashMap<String, String>>);
 
 /// Column data decoded into plain arrays per segment and field, on the
 /// second lookup: a process that searches twice likely searches on, and a

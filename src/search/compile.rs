@@ -319,7 +319,8 @@ pub fn name_query(
     // "Tony Blair" also finds the articles that only say "Mr Blair" or
     // "Blair", where the archive gives that surname to him alone.
     let mut any = vec![(Occur::Should, exact)];
-    for short in super::surnames::short_forms(index, searcher, field, &name)? {
+    let table = super::surnames::table(index, searcher)?;
+    for short in super::surnames::short_forms(&table, &name) {
         let t = Term::from_field_text(field, &short);
         if searcher.doc_freq(&t).map_err(Error::tantivy(index.path()))? > 0 {
             any.push((

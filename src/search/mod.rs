@@ -239,8 +239,21 @@ fn facets_of(
         facets::top_k(searcher, index.columns(), names::ENTITY, fc, root, FACET_TOP)
             .map_err(Error::tantivy(index.path()))
     };
+    // People: more candidates, then short forms and case variants count
+    // for the full name.
+    let people = facets::top_k(
+        searcher,
+        index.columns(),
+        names::ENTITY,
+        fc,
+        EntityKind::Person.as_str(),
+        FACET_TOP * 3,
+    )
+    .map_err(Error::tantivy(index.path()))?;
+    let table = surnames::table(index, searcher)?;
+    let people = surnames::merge_people(people, &table, FACET_TOP);
     Ok(Facets {
-        person: top_of(EntityKind::Person.as_str())?,
+        person: people,
         org: top_of(EntityKind::Org.as_str())?,
         place: top_of(EntityKind::Place.as_str())?,
         source: top_of(schema::SOURCE_FACET)?,

@@ -1,15 +1,18 @@
 //! The archive's own name table: which full name a bare surname ("Blair")
 //! or an honorific form ("Mr Blair") stands for, where the archive makes
-//! that unambiguous. Read from the person field's term dictionary, so it
-//! always agrees with what is indexed: an incremental run and `--full`
-//! give the same table, and nothing is stored beside the index.
+//! that unambiguous. Read from the person field's term dictionary (once per
+//! set of segments, then cached), so it always agrees with what is indexed:
+//! an incremental run and `--full` give the same table, and nothing is
+//! stored beside the index.
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
-use tantivy::schema::Field;
 use tantivy::Searcher;
 
 use crate::error::{Error, Result};
 use crate::index::NewsIndex;
+use crate::search::response::FacetCount;
 
 /// Honorifics that, before a surname, name the same person.
 const HONORIFICS: [&str; 7] = ["mr", "mr.", "mrs", "ms", "dr", "dr.", "miss"];
@@ -18,21 +21,27 @@ const HONORIFICS: [&str; 7] = ["mr", "mr.", "mrs", "ms", "dr", "dr.", "miss"];
 /// name must have for the bare surname to stand for it.
 pub const DOMINANT_SHARE: f64 = 0.8;
 
-/// The indexed short forms (lower-cased: "blair", "mr blair") that stand
-/// for the full person name `full` (lower-cased) in this archive: its
-/// surname and honorific forms, when `full` holds at least
-/// [`DOMINANT_SHARE`] of the articles of every full name with that surname.
-pub fn short_forms(index: &NewsIndex, searcher: &Searcher, field: Field, full: &str) -> Result<Vec<String>> {
-    let words: Vec<&str> = full.split_whitespace().collect();
-    let [.., surname] = words[..] else {
-        return Ok(Vec::new());
-    };
-    if words.len() < 2 {
-        return Ok(Vec::new());
+/// Surname (lower-cased) -> the full name (lower-cased) it stands for.
+pub type SurnameTable = FxHashMap<String, String>;
+
+/// The table of the searcher's segments: for each surname, the full name
+/// ending in it that holds at least [`DOMINANT_SHARE`] of the articles of
+/// all full names ending in it (and at least two articles).
+pub fn table(index: &NewsIndex, searcher: &Searcher) -> Result<Arc<SurnameTable>> {
+    let segments: Vec<_> = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.segment_id())
+        .collect();
+    let cache = &index.columns().surnames;
+    if let Ok(c) = cache.lock() {
+        if let Some((ids, t)) = c.as_ref().filter(|(ids, _)| *ids == segments) {
+            let _ = ids;
+            return Ok(t.clone());
+        }
     }
-    // Articles per full name ending in the surname.
+    let field = index.fields().person;
     let mut by_name: FxHashMap<String, u64> = FxHashMap::default();
-    let suffix = format!(" {surname}");
     for segment in searcher.segment_readers() {
         let inverted = segment
             .inverted_index(field)
@@ -45,20 +54,195 @@ pub fn short_forms(index: &NewsIndex, searcher: &Searcher, field: Field, full: &
             let Ok(term) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            let is_full = term
-                .strip_suffix(&suffix)
-                .is_some_and(|first| !first.is_empty() && !HONORIFICS.contains(&first));
-            if is_full {
+            let full = term
+                .rsplit_once(' ')
+                .is_some_and(|(first, _)| !HONORIFICS.contains(&first));
+            if full {
                 *by_name.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
             }
         }
     }
-    let total: u64 = by_name.values().sum();
-    let mine = by_name.get(full).copied().unwrap_or(0);
-    if mine < 2 || (mine as f64) < DOMINANT_SHARE * total as f64 {
-        return Ok(Vec::new());
+    // Per surname: all articles, and the best name with its articles.
+    let mut by_surname: FxHashMap<&str, (u64, &str, u64)> = FxHashMap::default();
+    for (name, &n) in &by_name {
+        let surname = name.rsplit_once(' ').map_or(name.as_str(), |(_, s)| s);
+        let e = by_surname.entry(surname).or_insert((0, name, 0));
+        e.0 += n;
+        if n > e.2 || n == e.2 && name.as_str() < e.1 {
+            e.1 = name;
+            e.2 = n;
+        }
+    }
+    let t: SurnameTable = by_surname
+        .into_iter()
+        .filter(|&(_, (total, _, n))| n >= 2 && n as f64 >= DOMINANT_SHARE * total as f64)
+        .map(|(s, (_, name, _))| (s.to_string(), name.to_string()))
+        .collect();
+    let t = Arc::new(t);
+    if let Ok(mut c) = cache.lock() {
+        *c = Some((segments, t.clone()));
+    }
+    Ok(t)
+}
+
+/// The full name (lower-cased) that the short person name `short` ("blair",
+/// "Mr Blair") stands for in this archive, if one does.
+pub fn full_name<'t>(table: &'t SurnameTable, short: &str) -> Option<&'t str> {
+    let lower = short.to_lowercase();
+    let bare = match lower.split_once(' ') {
+        Some((h, rest)) if HONORIFICS.contains(&h) && !rest.contains(' ') => rest,
+        Some(_) => return None,
+        None => lower.as_str(),
+    };
+    table.get(bare).map(String::as_str)
+}
+
+/// The indexed short forms (lower-cased: "blair", "mr blair") that stand
+/// for the full person name `full` (lower-cased) in this archive.
+pub fn short_forms(table: &SurnameTable, full: &str) -> Vec<String> {
+    let Some((_, surname)) = full.rsplit_once(' ') else {
+        return Vec::new();
+    };
+    if table.get(surname).map(String::as_str) != Some(full) {
+        return Vec::new();
     }
     let mut out = vec![surname.to_string()];
     out.extend(HONORIFICS.iter().map(|h| format!("{h} {surname}")));
-    Ok(out)
+    out
+}
+
+/// Person facet values with one value per person: a short form the table
+/// resolves ("Obama", "Mr Blair") counts for its full name when that is
+/// among the values, and spellings that differ only in case are one value
+/// (written as the most counted form that is not all capitals). Ordered by
+/// count, then name; the first `k`.
+pub fn merge_people(values: Vec<FacetCount>, table: &SurnameTable, k: usize) -> Vec<FacetCount> {
+    let mut merged: Vec<FacetCount> = Vec::with_capacity(values.len());
+    let mut at: FxHashMap<String, usize> = FxHashMap::default();
+    let shouted = |s: &str| !s.chars().any(char::is_lowercase);
+    for v in &values {
+        let lower = v.value.to_lowercase();
+        match at.get(&lower) {
+            Some(&i) => {
+                let m = &mut merged[i];
+                if shouted(&m.value) && !shouted(&v.value) {
+                    m.value = v.value.clone();
+                }
+                m.count += v.count;
+            }
+            None => {
+                at.insert(lower, merged.len());
+                merged.push(v.clone());
+            }
+        }
+    }
+    // A short form whose full name is not among the values is named by it
+    // ("Reagan" -> Ronald Reagan), spelt as the short form spells its words.
+    for v in merged.iter_mut() {
+        let Some(full) = full_name(table, &v.value) else {
+            continue;
+        };
+        if at.contains_key(full) {
+            continue;
+        }
+        let written: Vec<&str> = v.value.split_whitespace().collect();
+        let spelt: Vec<String> = full
+            .split_whitespace()
+            .map(|w| match written.iter().find(|x| x.eq_ignore_ascii_case(w)) {
+                Some(x) => x.to_string(),
+                None => {
+                    let mut c = w.chars();
+                    c.next()
+                        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+                }
+            })
+            .collect();
+        v.value = spelt.join(" ");
+    }
+    // Values that are now equal are one.
+    let mut seen: FxHashMap<String, usize> = FxHashMap::default();
+    let mut unique: Vec<FacetCount> = Vec::with_capacity(merged.len());
+    for v in merged {
+        match seen.get(&v.value.to_lowercase()) {
+            Some(&i) => unique[i].count += v.count,
+            None => {
+                seen.insert(v.value.to_lowercase(), unique.len());
+                unique.push(v);
+            }
+        }
+    }
+    let (mut merged, at) = (unique, seen);
+    let mut out: Vec<FacetCount> = Vec::with_capacity(merged.len());
+    let mut into: Vec<(usize, u64)> = Vec::new();
+    for (i, v) in merged.iter().enumerate() {
+        match full_name(table, &v.value).and_then(|f| at.get(f)) {
+            Some(&full) if full != i => into.push((full, v.count)),
+            _ => {}
+        }
+    }
+    let absorbed: Vec<usize> = merged
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| {
+            full_name(table, &v.value)
+                .and_then(|f| at.get(f))
+                .is_some_and(|&f| f != *i)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for (full, n) in into {
+        merged[full].count += n;
+    }
+    for (i, v) in merged.into_iter().enumerate() {
+        if !absorbed.contains(&i) {
+            out.push(v);
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out.truncate(k);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_and_full_names_are_each_other_s_inverse() {
+        let t: SurnameTable = [("blair".to_string(), "tony blair".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(full_name(&t, "Mr Blair"), Some("tony blair"));
+        assert_eq!(full_name(&t, "BLAIR"), Some("tony blair"));
+        assert_eq!(full_name(&t, "Cherie Blair"), None);
+        assert_eq!(full_name(&t, "Mr Brown"), None);
+        assert!(short_forms(&t, "tony blair").contains(&"mr blair".to_string()));
+        assert!(short_forms(&t, "cherie blair").is_empty());
+    }
+
+    #[test]
+    fn people_facets_count_short_forms_and_case_variants_for_the_full_name() {
+        let t: SurnameTable = [("obama".to_string(), "barack obama".to_string())]
+            .into_iter()
+            .collect();
+        let f = |value: &str, count| FacetCount {
+            value: value.into(),
+            count,
+        };
+        let got = merge_people(
+            vec![
+                f("Barack Obama", 10),
+                f("Obama", 5),
+                f("BARACK OBAMA", 2),
+                f("Ben Bernanke", 12),
+                f("Mr Brown", 1),
+            ],
+            &t,
+            2,
+        );
+        assert_eq!(got, [f("Barack Obama", 17), f("Ben Bernanke", 12)]);
+        // A full name not among the values is named by its short form.
+        let alone = merge_people(vec![f("Obama", 5), f("Ben Bernanke", 2)], &t, 2);
+        assert_eq!(alone, [f("Barack Obama", 5), f("Ben Bernanke", 2)]);
+    }
 }

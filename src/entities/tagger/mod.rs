@@ -21,6 +21,7 @@ pub(crate) mod model;
 mod model_tests;
 pub(crate) mod tags;
 mod tokenize;
+mod truecase;
 
 use super::{EntityExtractor, EntityKind, Mention, RuleExtractor};
 use crate::text::anatomy::Anatomy;
@@ -167,7 +168,10 @@ impl EntityExtractor for TaggerExtractor {
         // Credit lines, the agency credit and tickers are not the story:
         // the model reads the text without them (at the same offsets).
         let story = anatomy.story(text);
-        let mut mentions = self.extract_story(&story);
+        // A shouted headline or body is read with its capitals restored.
+        let truecased = truecase::truecase(&story, &self.model.lex);
+        let mut mentions = self.extract_story(truecased.as_deref().unwrap_or(&story), &story);
+        let story = truecased.unwrap_or(story);
         // A name just before a ticker is a company's: "Exxon Mobil Corp ( XOM.N )".
         for m in &mut mentions {
             if anatomy.ticker_after(text, m.end) {
@@ -199,7 +203,9 @@ impl EntityExtractor for TaggerExtractor {
 
 impl TaggerExtractor {
     /// The mentions the model and the post-processing find in `text`.
-    fn extract_story(&self, text: &str) -> Vec<Mention> {
+    /// `as_written` is `text` before its capitals were restored (the same
+    /// byte offsets): listed names are matched there, whatever the case.
+    fn extract_story(&self, text: &str, as_written: &str) -> Vec<Mention> {
         let sentences = tokenize(text);
         let words: Vec<Vec<&str>> = sentences
             .iter()
@@ -298,18 +304,18 @@ impl TaggerExtractor {
                     .filter(|&&(c, d)| c == b && matches!(&text[c..d], "'s" | "'S" | "’s" | "’S"));
                 let words = match (a < covered, possessive) {
                     (true, _) => 0,
-                    (false, None) => self.aliases.longest_name_from(&text[a..b]),
+                    (false, None) => self.aliases.longest_name_from(&as_written[a..b]),
                     (false, Some(&(_, d))) => self
                         .aliases
-                        .longest_name_from(&text[a..b])
-                        .max(self.aliases.longest_name_from(&text[a..d])),
+                        .longest_name_from(&as_written[a..b])
+                        .max(self.aliases.longest_name_from(&as_written[a..d])),
                 };
                 if words == 0 {
                     continue;
                 }
                 // Twice the words: punctuation is tokens too ("People 's").
                 let end = sent[(k + 2 * words + 1).min(sent.len()) - 1].1;
-                if let Some(mut g) = self.aliases.gazetteer_mention_at(&text[a..end]) {
+                if let Some(mut g) = self.aliases.gazetteer_mention_at(&as_written[a..end]) {
                     g.start += a;
                     g.end += a;
                     covered = g.end;
