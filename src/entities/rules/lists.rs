@@ -53,12 +53,12 @@ Commerce Department|U.S. Commerce Department|Department of Commerce => United St
 Treasury Department|U.S. Treasury|U.S. Treasury Department|US Treasury => United States Department of the Treasury;
 Parliament; Treasury; Federal Reserve|Fed => Federal Reserve;
 European Union|EU => European Union; European Community|EC|EEC => European Community; United Nations|UN|U.N. => United Nations;
-UN Security Council|Security Council => UN Security Council; NATO; OPEC; IMF|International Monetary Fund => International Monetary Fund;
+UN Security Council|Security Council => UN Security Council; NATO; IMF|International Monetary Fund => International Monetary Fund;
 World Bank; World Trade Organization|WTO => World Trade Organization; GATT; G7|Group of Seven => Group of Seven; G20; OECD; ASEAN; African Union;
 Joint Chiefs of Staff; Workers' Party of Korea|WPK => Workers' Party of Korea; Communist Party; Bundesbank;
 Bank of England; Bank of Japan; European Central Bank|ECB => European Central Bank; People's Bank of China;
 Wall Street; Nasdaq; New York Stock Exchange|NYSE => New York Stock Exchange; SEC|Securities and Exchange Commission|U.S. Securities and Exchange Commission => U.S. Securities and Exchange Commission;
-FBI; CIA; NASA; Hamas; Hezbollah; Taliban; Wagner Group|Wagner => Wagner Group; Gazprom; Rosneft; Apple; Google;
+FBI; CIA; NASA; OPEC|Organization of the Petroleum Exporting Countries => OPEC; Hamas; Hezbollah; Taliban; Wagner Group|Wagner => Wagner Group; Gazprom; Rosneft; Apple; Google;
 Microsoft; Amazon; Meta; Facebook; Twitter; Tesla; Boeing; Airbus; Toyota; Samsung; IAEA; WHO|World Health Organization => World Health Organization;
 Red Cross; Amnesty International; Greenpeace; Supreme Court; Ministry of Defence; Defence Ministry; Foreign Ministry;
 Standard & Poor's|Standard and Poor's|Standard & Poor|Standard and Poor|S&P => Standard & Poor's; Moody's|Moody's Investors Service => Moody's;
