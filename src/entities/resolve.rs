@@ -577,16 +577,23 @@ fn repeated_companies(text: &str, mentions: Vec<Mention>) -> Vec<Mention> {
         }
     }
     let mut out = mentions;
+    cover(&mut out, found);
+    out
+}
+
+/// Puts each of `found` in place of the mentions it covers, where it only
+/// covers whole mentions ("General Motors Corp" over "Motors"), and sorts
+/// the mentions in text order.
+pub(crate) fn cover(mentions: &mut Vec<Mention>, found: Vec<Mention>) {
     for g in found {
         let overlaps = |m: &Mention| m.start < g.end && g.start < m.end;
         let inside = |m: &Mention| g.start <= m.start && m.end <= g.end;
-        if out.iter().filter(|m| overlaps(m)).all(inside) {
-            out.retain(|m| !overlaps(m));
-            out.push(g);
+        if mentions.iter().filter(|m| overlaps(m)).all(inside) {
+            mentions.retain(|m| !overlaps(m));
+            mentions.push(g);
         }
     }
-    out.sort_by_key(|m| m.start);
-    out
+    mentions.sort_by_key(|m| m.start);
 }
 
 words!(

@@ -35,8 +35,7 @@ pub fn table(index: &NewsIndex, searcher: &Searcher) -> Result<Arc<SurnameTable>
         .collect();
     let cache = &index.columns().surnames;
     if let Ok(c) = cache.lock() {
-        if let Some((ids, t)) = c.as_ref().filter(|(ids, _)| *ids == segments) {
-            let _ = ids;
+        if let Some((_, t)) = c.as_ref().filter(|(ids, _)| *ids == segments) {
             return Ok(t.clone());
         }
     }
@@ -172,32 +171,27 @@ pub fn merge_people(values: Vec<FacetCount>, table: &SurnameTable, k: usize) -> 
         }
     }
     let (mut merged, at) = (unique, seen);
-    let mut out: Vec<FacetCount> = Vec::with_capacity(merged.len());
-    let mut into: Vec<(usize, u64)> = Vec::new();
-    for (i, v) in merged.iter().enumerate() {
-        match full_name(table, &v.value).and_then(|f| at.get(f)) {
-            Some(&full) if full != i => into.push((full, v.count)),
-            _ => {}
-        }
-    }
-    let absorbed: Vec<usize> = merged
-        .iter()
-        .enumerate()
-        .filter(|(i, v)| {
-            full_name(table, &v.value)
+    // Where each value's articles count: its own place, or its full name's.
+    let target: Vec<usize> = (0..merged.len())
+        .map(|i| {
+            full_name(table, &merged[i].value)
                 .and_then(|f| at.get(f))
-                .is_some_and(|&f| f != *i)
+                .copied()
+                .unwrap_or(i)
         })
-        .map(|(i, _)| i)
         .collect();
-    for (full, n) in into {
-        merged[full].count += n;
-    }
-    for (i, v) in merged.into_iter().enumerate() {
-        if !absorbed.contains(&i) {
-            out.push(v);
+    for (i, &t) in target.iter().enumerate() {
+        if t != i {
+            merged[t].count += merged[i].count;
         }
     }
+    let mut out: Vec<FacetCount> = merged
+        .into_iter()
+        .zip(&target)
+        .enumerate()
+        .filter(|&(i, (_, &t))| t == i)
+        .map(|(_, (v, _))| v)
+        .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     out.truncate(k);
     out

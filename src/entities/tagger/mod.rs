@@ -327,15 +327,7 @@ impl TaggerExtractor {
         // occurs again but the model split it ("Workers' Party" and
         // "Korea" in a second "Workers' Party of Korea").
         listed.extend(repeated_names(text, &sentences, &mentions));
-        for g in listed {
-            let overlaps = |m: &Mention| m.start < g.end && g.start < m.end;
-            let inside = |m: &Mention| g.start <= m.start && m.end <= g.end;
-            if mentions.iter().filter(|m| overlaps(m)).all(inside) {
-                mentions.retain(|m| !overlaps(m));
-                mentions.push(g);
-            }
-        }
-        mentions.sort_by_key(|m| m.start);
+        super::resolve::cover(&mut mentions, listed);
         mentions
     }
 }
