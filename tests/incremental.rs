@@ -424,51 +424,114 @@ fn compact_merges_segments_and_keeps_the_articles() {
 }
 
 #[cfg(unix)]
+/// A `--watch` child whose JSON run reports arrive on a channel.
+struct Watching {
+    child: std::process::Child,
+    runs: std::sync::mpsc::Receiver<serde_json::Value>,
+    index: tempfile::TempDir,
+}
+
+impl Watching {
+    fn start(corpus: &Path) -> Watching {
+        use std::io::{BufRead, BufReader};
+        let index = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_newsdex"))
+            .args(["index", corpus.to_str().unwrap(), "--index"])
+            .arg(index.path())
+            .args(["--watch", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, runs) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(serde_json::from_str::<serde_json::Value>(&line).unwrap());
+            }
+        });
+        Watching { child, runs, index }
+    }
+
+    /// Waits (up to 30 s) for a run after which `query` has `total` hits.
+    fn wait_for(&self, query: &str, total: u64) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.runs.recv_timeout(Duration::from_secs(5)).is_ok() {
+                let r = newsdex_json(&[
+                    "search",
+                    query,
+                    "--json",
+                    "--index",
+                    self.index.path().to_str().unwrap(),
+                ]);
+                if r["total"] == total {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn watch_indexes_new_files_after_they_settle() {
-    use std::io::{BufRead, BufReader};
     let c = corpus(&[("a.txt", b"First\n\nAlpha text.")]);
-    let idx = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdex"))
-        .args([
-            "index",
-            c.path().to_str().unwrap(),
-            "--index",
-            idx.path().to_str().unwrap(),
-            "--watch",
-            "--json",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(serde_json::from_str::<serde_json::Value>(&line).unwrap());
-        }
-    });
-    let first = rx.recv_timeout(Duration::from_secs(30)).expect("initial run");
+    let w = Watching::start(c.path());
+    let first = w.runs.recv_timeout(Duration::from_secs(30)).expect("initial run");
     assert_eq!(first["added"], 1);
     // Written in two steps: half a file first.
     std::fs::write(c.path().join("b.txt"), "Second\n\nBeta").unwrap();
     std::fs::write(c.path().join("b.txt"), "Second\n\nBeta text, complete.").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut found = false;
-    while Instant::now() < deadline && !found {
-        if rx.recv_timeout(Duration::from_secs(5)).is_ok() {
-            let r = newsdex_json(&[
-                "search",
-                "complete",
-                "--json",
-                "--index",
-                idx.path().to_str().unwrap(),
-            ]);
-            found = r["total"] == 1;
-        }
+    assert!(
+        w.wait_for("complete", 1),
+        "the new file was not indexed by --watch"
+    );
+}
+
+/// The watch must not react to its own reads: on an idle corpus the first
+/// run is the only report (the old watcher re-indexed about twice a second).
+/// A directory removed and made again, and the corpus root itself, are
+/// watched again.
+#[test]
+fn watch_rests_on_an_idle_corpus_and_survives_removed_directories() {
+    let c = tempfile::tempdir().unwrap();
+    let root = c.path().join("corpus");
+    write(&root, "desk/a.txt", "First\n\nAlpha text.");
+    write(&root, "b.txt", "Second\n\nBeta text.");
+    let w = Watching::start(&root);
+    let first = w.runs.recv_timeout(Duration::from_secs(30)).expect("initial run");
+    assert_eq!(first["added"], 2);
+    // Searching reads the index; nothing here changes the corpus.
+    newsdex_json(&[
+        "search",
+        "alpha",
+        "--json",
+        "--index",
+        w.index.path().to_str().unwrap(),
+    ]);
+    if let Ok(run) = w.runs.recv_timeout(Duration::from_secs(5)) {
+        panic!("--watch reported a run on an idle corpus: {run}");
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(found, "the new file was not indexed by --watch");
+    std::fs::remove_dir_all(root.join("desk")).unwrap();
+    assert!(w.wait_for("alpha", 0), "the removed directory's article stayed");
+    write(&root, "desk/c.txt", "Third\n\nGamma text.");
+    assert!(
+        w.wait_for("gamma", 1),
+        "a file in the recreated directory was not indexed"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    write(&root, "d.txt", "Fourth\n\nDelta text.");
+    assert!(
+        w.wait_for("delta", 1),
+        "a file in the recreated corpus was not indexed"
+    );
 }

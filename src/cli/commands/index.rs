@@ -37,9 +37,14 @@ pub fn index(a: IndexArgs) -> Result<u8> {
         }
     };
     if a.watch {
-        newsdex::watch::watch(&a.corpus, a.location.path(), &opts, |result| match result {
-            Ok(summary) => report(&summary),
-            Err(e) => eprintln!("newsdex: {e}"),
+        use newsdex::watch::WatchReport;
+        newsdex::watch::watch(&a.corpus, a.location.path(), &opts, |event| match event {
+            WatchReport::Run(Ok(summary)) => report(&summary),
+            WatchReport::Run(Err(e)) => eprintln!("newsdex: {e}"),
+            WatchReport::CorpusGone(p) => {
+                eprintln!("newsdex: {} is gone; waiting for it to come back", p.display())
+            }
+            WatchReport::CorpusBack(p) => eprintln!("newsdex: {} is back; watching it again", p.display()),
         })?;
         return Ok(0);
     }
