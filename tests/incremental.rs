@@ -535,3 +535,76 @@ fn watch_rests_on_an_idle_corpus_and_survives_removed_directories() {
         "a file in the recreated corpus was not indexed"
     );
 }
+
+/// An extractor that panics on one article, standing in for a rebuild
+/// killed halfway.
+struct PanicsOn(&'static str);
+
+impl newsdex::EntityExtractor for PanicsOn {
+    fn extract(&self, text: &str) -> Vec<newsdex::Mention> {
+        assert!(!text.contains(self.0), "stopped on purpose");
+        Vec::new()
+    }
+}
+
+/// Counts the articles a newly opened reader sees after each file of a run.
+struct Watcher {
+    index: std::path::PathBuf,
+    seen: std::sync::Mutex<Vec<u64>>,
+}
+
+impl newsdex::Progress for Watcher {
+    fn advance(&self, _bytes: u64) {
+        if let Ok(i) = NewsIndex::open(&self.index) {
+            self.seen.lock().unwrap().push(i.num_articles());
+        }
+    }
+}
+
+/// A rebuild is invisible until it is whole: a reader opened at any moment
+/// of `--full` sees the old index, and a rebuild that dies leaves it.
+#[test]
+fn a_full_rebuild_is_invisible_until_complete_and_a_failed_one_leaves_the_old_index() {
+    let c = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        write(
+            c.path(),
+            &format!("{i:02}.txt"),
+            &format!("Story {i}\n\nText of story {i}."),
+        );
+    }
+    let idx = tempfile::tempdir().unwrap();
+    index_corpus(c.path(), idx.path(), &options(false), &NoProgress).unwrap();
+    let watcher = Watcher {
+        index: idx.path().to_path_buf(),
+        seen: Default::default(),
+    };
+    let rebuild = IndexOptions {
+        full: true,
+        commit_every: 4,
+        threads: 1,
+        extractor: std::sync::Arc::new(newsdex::NoEntities),
+        ..IndexOptions::default()
+    };
+    index_corpus(c.path(), idx.path(), &rebuild, &watcher).unwrap();
+    let seen = watcher.seen.into_inner().unwrap();
+    assert_eq!(seen.len(), 40);
+    assert!(
+        seen.iter().all(|&n| n == 40),
+        "readers saw a partial rebuild: {seen:?}"
+    );
+
+    write(c.path(), "30.txt", "Story 30\n\nPOISON text.");
+    let dying = IndexOptions {
+        extractor: std::sync::Arc::new(PanicsOn("POISON")),
+        ..rebuild
+    };
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        index_corpus(c.path(), idx.path(), &dying, &NoProgress)
+    }));
+    assert!(died.is_err(), "the rebuild should have died");
+    assert_eq!(NewsIndex::open(idx.path()).unwrap().num_articles(), 40);
+    // The next run starts cleanly from the old index.
+    index_corpus(c.path(), idx.path(), &options(false), &NoProgress).unwrap();
+    assert_matches_full_build(c.path(), idx.path());
+}

@@ -211,7 +211,9 @@ pub struct IndexArgs {
     /// the older rule-based extractor, or none (fastest).
     #[arg(long, value_enum, default_value = "tagger")]
     pub entities: EntityChoice,
-    /// Rebuild from scratch instead of updating what changed.
+    /// Rebuild from scratch instead of updating what changed. The rebuild is
+    /// written beside the live index and committed once, at its end:
+    /// searches see the old index until then, and a killed rebuild leaves it.
     #[arg(long)]
     pub full: bool,
     /// When another process is writing this index, wait for it instead of
@@ -219,7 +221,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub wait: bool,
     /// Commit after every N files read, so that an interrupted run keeps
-    /// its work.
+    /// its work (not with --full, which commits once).
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub commit_every: u64,
     /// Stay running: watch the corpus and index changes a second after they

@@ -77,7 +77,15 @@ impl Run {
             progress.advance(file.size);
         };
         let stamps = &plan.stamps;
-        let batches: Vec<&[&SourceFile]> = plan.to_read.chunks(opts.commit_every.max(1)).collect();
+        // A rebuild commits once, at its end: readers keep the old index
+        // until the new one is whole, and a killed rebuild leaves it in
+        // service.
+        let every = if opts.full {
+            usize::MAX
+        } else {
+            opts.commit_every.max(1)
+        };
+        let batches: Vec<&[&SourceFile]> = plan.to_read.chunks(every).collect();
         // Files of the current batch read and tagged while the last one was
         // committed, by their place in the batch.
         let mut ahead: Vec<(usize, ReadAhead)> = Vec::new();

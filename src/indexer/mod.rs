@@ -52,10 +52,12 @@ pub struct IndexOptions {
     pub max_file_bytes: u64,
     /// Where to find article fields in JSON records.
     pub fields: FieldMap,
-    /// Rebuild from scratch instead of updating.
+    /// Rebuild from scratch instead of updating. A rebuild commits once, when
+    /// it is complete: until then (and if it is killed) readers see the
+    /// index as it was.
     pub full: bool,
     /// Commit after this many files have been read, so that a killed run
-    /// keeps its work.
+    /// keeps its work (not during a [`full`](Self::full) rebuild).
     pub commit_every: usize,
     /// Wait for another writer instead of failing with [`Error::Busy`].
     pub wait: bool,
