@@ -256,7 +256,7 @@ fn main() {
     eprintln!("corpus {source}: {mb:.1} MB; {} queries", queries.len());
 
     // The articles as newsdex parses them, for SQLite.
-    let discovery = newsdex::ingest::discover(&corpus, newsdex::ingest::DEFAULT_MAX_FILE_BYTES).unwrap();
+    let discovery = newsdex::ingest::discover(&corpus, &newsdex::ingest::Walk::default()).unwrap();
     let rows_path = work.path().join("rows.jsonl");
     let mut rows = String::new();
     let fields = newsdex::ingest::FieldMap::default();

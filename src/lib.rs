@@ -73,6 +73,7 @@ pub use index::{index_exists, NewsIndex};
 pub use indexer::watch;
 pub use indexer::{
     compact, index_corpus, CompactSummary, IndexOptions, IndexSummary, NoProgress, Phase, Progress,
+    DEFAULT_SECONDS_PER_FILE,
 };
 pub use search::{
     dir_size, EntitiesRequest, FacetCount, Facets, Filter, Hit, IndexStats, Interval, SearchRequest,

@@ -195,9 +195,25 @@ pub struct IndexArgs {
     /// Memory for tantivy's indexing buffers, in MB.
     #[arg(long, value_name = "MB", default_value_t = 256)]
     pub memory_mb: usize,
-    /// Skip files larger than this, in MB.
+    /// Skip files larger than this, in MB; a compressed file (.gz) is also
+    /// skipped when it decompresses to more than this.
     #[arg(long, value_name = "MB", default_value_t = 32)]
     pub max_file_mb: u64,
+    /// Index at most N articles of one file (a JSONL or feed dump); the rest
+    /// are reported as skipped.
+    #[arg(long, value_name = "N", default_value_t = newsdex::ingest::DEFAULT_MAX_ARTICLES_PER_FILE as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_articles_per_file: u64,
+    /// Give up on a file that takes longer than this to parse and tag, in
+    /// seconds, and report it; the files beside it are indexed.
+    #[arg(long, value_name = "S", default_value_t = newsdex::DEFAULT_SECONDS_PER_FILE,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_seconds_per_file: u64,
+    /// Follow every symbolic link, also those leading out of the corpus. By
+    /// default a link whose target is outside the corpus is not read and is
+    /// reported as skipped (link_outside).
+    #[arg(short = 'L', long)]
+    pub follow_links: bool,
     /// Name the JSON field that holds an article field, for unusual layouts
     /// (repeatable): `--field title=hed --field body=txt`. Fields: id, title,
     /// body, date, url, source, author.

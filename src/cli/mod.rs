@@ -15,6 +15,8 @@ use args::Command;
 
 /// Runs a parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> ExitCode {
+    // Cron reads `index --json`: a failed run is a JSON record too.
+    let json_errors = matches!(&cli.command, Command::Index(a) if a.json);
     let result = match cli.command {
         Command::Index(a) => commands::index::index(a),
         Command::Search(a) => commands::search::search(a),
@@ -31,14 +33,37 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => 0,
         Err(err) => {
-            eprintln!("newsdex: {err:#}");
-            match err.downcast_ref::<newsdex::Error>() {
+            let message = message(&err);
+            eprintln!("newsdex: {message}");
+            let code = match err.downcast_ref::<newsdex::Error>() {
                 Some(e) if e.is_usage() => 2,
                 Some(newsdex::Error::Busy { .. }) => 75,
                 _ => 1,
+            };
+            if json_errors {
+                let record = serde_json::json!({"error": message, "exit_code": code});
+                println!("{record}");
             }
+            code
         }
     })
+}
+
+/// The error and its causes on one line, each cause said once: a library
+/// error that already names its OS error is not followed by it again.
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    render::printable(&out).into_owned()
 }
 
 /// Output cut short by the reader (`newsdex search x | head`) is not an error.

@@ -12,6 +12,25 @@ const MARK: &str = "\x1b[1;33m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
+/// Text from files and their names as the terminal may show it: control
+/// characters (an escape sequence in a file name) are written as escapes,
+/// so they cannot move the cursor or recolour the screen.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn paint(s: &str, style: &str, color: bool) -> String {
     if color {
         format!("{style}{s}{RESET}")
@@ -77,7 +96,7 @@ pub fn search_response(
             out,
             "{:>3}. {}  {}",
             offset + i + 1,
-            paint(&hit.title, BOLD, color),
+            paint(&printable(&hit.title), BOLD, color),
             paint(date, DIM, color)
         )?;
         writeln!(
@@ -85,7 +104,7 @@ pub fn search_response(
             "     {}",
             marked_snippet(&hit.snippet, &hit.highlights, color)
         )?;
-        let mut meta = vec![hit.path.clone()];
+        let mut meta = vec![printable(&hit.path).into_owned()];
         for kind in EntityKind::ALL {
             let names = hit.entities.of_kind(kind);
             if !names.is_empty() {
@@ -271,24 +290,57 @@ pub fn index_summary(s: &IndexSummary) -> String {
     if s.full {
         line.push_str(" (full rebuild)");
     }
-    let skipped: u64 = s.skipped_by_reason.values().sum();
+    if s.ignored > 0 {
+        let kinds: Vec<String> = s
+            .ignored_by_extension
+            .iter()
+            .map(|(ext, n)| match ext.as_str() {
+                "" => format!("no extension: {n}"),
+                ext => format!(".{ext}: {n}"),
+            })
+            .collect();
+        line.push_str(&format!(
+            "; {} files ignored as not articles ({})",
+            s.ignored,
+            kinds.join(", ")
+        ));
+    }
+    // A repaired file was indexed: it is noted, not counted as skipped.
+    let repaired = s.skipped_by_reason.get("invalid_bytes").copied().unwrap_or(0);
+    let skipped: u64 = s.skipped_by_reason.values().sum::<u64>() - repaired;
     if skipped > 0 {
         let reasons: Vec<String> = s
             .skipped_by_reason
             .iter()
+            .filter(|(k, _)| k.as_str() != "invalid_bytes")
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
         line.push_str(&format!("; skipped {skipped} ({})", reasons.join(", ")));
-        for sk in s.skipped.iter().take(5) {
-            let at = sk.line.map(|l| format!(":{l}")).unwrap_or_default();
-            line.push_str(&format!("\n  skipped {}{at}: {}", sk.path, sk.reason));
-        }
-        if s.skipped.len() > 5 {
-            line.push_str(&format!("\n  … and {} more (see --json)", s.skipped.len() - 5));
-        }
     }
-    if s.ignored > 0 {
-        line.push_str(&format!("; {} non-article files ignored", s.ignored));
+    if repaired > 0 {
+        line.push_str(&format!("; {repaired} indexed with invalid bytes replaced"));
+    }
+    for sk in s.skipped.iter().take(5) {
+        let at = sk.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let (path, reason) = (
+            printable(&sk.path),
+            printable(&sk.reason.to_string()).into_owned(),
+        );
+        let verb = if matches!(sk.reason, newsdex::ingest::SkipReason::InvalidBytes(_)) {
+            "note"
+        } else {
+            "skipped"
+        };
+        line.push_str(&format!("\n  {verb} {path}{at}: {reason}"));
+    }
+    if s.skipped.len() > 5 {
+        line.push_str(&format!("\n  … and {} more (see --json)", s.skipped.len() - 5));
+    }
+    if s.articles == 0 && s.files == 0 && s.ignored > 0 {
+        line.push_str(
+            "\n  no article files found: newsdex reads .txt, .md, .json, .jsonl, .html, .rss, .atom and .xml \
+             (each also as .gz); convert PDF or office files to text first",
+        );
     }
     line
 }
@@ -296,6 +348,12 @@ pub fn index_summary(s: &IndexSummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_in_names_are_escaped() {
+        assert_eq!(printable("a\u{1b}[31mred.txt"), "a\\u{1b}[31mred.txt");
+        assert_eq!(printable("plain é.txt"), "plain é.txt");
+    }
 
     #[test]
     fn long_date_facets_fold_into_years() {

@@ -63,6 +63,26 @@ pub(crate) fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Removes the temporary files (`.tmp…`) a killed writer left while it
+/// wrote a file atomically. Called under the writer lock, so no live writer
+/// owns them.
+pub(crate) fn remove_leftover_temp_files(dir: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && entry.file_name().to_string_lossy().starts_with(".tmp") {
+            fs::remove_file(entry.path()).map_err(|source| Error::Io {
+                action: "cannot remove a leftover temporary file",
+                path: entry.path(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// True when `dir` holds a tantivy index.
 pub fn index_exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()

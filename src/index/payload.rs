@@ -56,3 +56,14 @@ pub(crate) struct FileProblems {
     pub stamp: Stamp,
     pub problems: Vec<Skipped>,
 }
+
+impl FileProblems {
+    /// A file that could not be read is tried again on every run, though
+    /// its size and mtime did not change: permissions are fixed without
+    /// touching the file.
+    pub fn retry(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p.reason, crate::ingest::SkipReason::Unreadable(_)))
+    }
+}

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use rayon::prelude::*;
 use tantivy::{IndexWriter, TantivyDocument, Term};
@@ -134,7 +135,9 @@ impl Run {
         let bytes = match std::fs::read(&file.abs) {
             Ok(b) => b,
             Err(e) => {
-                // Unreadable now: its old articles go, the reason is kept.
+                // Unreadable now (permissions, a disk error): its articles
+                // stay as they were, the reason is kept, and the next run
+                // tries again.
                 let stamp = Stamp {
                     size: file.size,
                     mtime_ns: file.mtime_ns,
@@ -143,6 +146,8 @@ impl Run {
                 return FileRead {
                     articles: Vec::new(),
                     encoded: String::new(),
+                    stamp: stamp.clone(),
+                    unreadable: true,
                     problems: Some(FileProblems {
                         stamp,
                         problems: vec![Skipped::new(
@@ -169,15 +174,21 @@ impl Run {
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         // Same bytes, new mtime: documents are rewritten so that their
         // stamp carries the new mtime and the file is not hashed again.
-        let parsed = ingest::parse_bytes(&file.rel, &bytes, &opts.fields);
+        let limits = ingest::Limits {
+            max_bytes: opts.max_file_bytes,
+            max_articles: opts.max_articles_per_file,
+        };
+        let parsed = ingest::parse_bytes_within(&file.rel, &bytes, &opts.fields, &limits);
         let encoded = stamp.encode(&file.rel);
-        let problems = (!parsed.problems.is_empty()).then_some(FileProblems {
-            stamp,
+        let problems = (!parsed.problems.is_empty()).then(|| FileProblems {
+            stamp: stamp.clone(),
             problems: parsed.problems,
         });
         FileRead {
             articles: parsed.articles,
             encoded,
+            stamp,
+            unreadable: false,
             problems,
         }
     }
@@ -190,7 +201,17 @@ impl Run {
         opts: &IndexOptions,
         mut article: Article,
     ) -> TantivyDocument {
-        let text = article.entity_text();
+        let mut text = article.entity_text();
+        // A news story names its people in its first pages: a giant
+        // "article" is tagged in its head only, which bounds the tagger's
+        // time per article (its cost grows faster than the text's length).
+        if text.len() > MAX_TAGGED_BYTES {
+            let mut end = MAX_TAGGED_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+        }
         let anatomy = Anatomy::read(&text);
         let mentions = opts.extractor.extract_read(&text, &anatomy);
         article.entities = Entities::from_mentions(&mentions);
@@ -215,21 +236,48 @@ impl Run {
         known: Option<&Stamp>,
         opts: &IndexOptions,
     ) -> tantivy::Result<Option<FileProblems>> {
+        let started = Instant::now();
         let read = self.read(file, known, opts);
-        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
-        let encoded = &read.encoded;
-        let add = |article| {
-            writer
-                .add_document(self.document(file, encoded, opts, article))
-                .map(|_| ())
-        };
-        // A large multi-article file (JSONL) is tagged on every core too.
-        if read.articles.len() > 64 {
-            read.articles.into_par_iter().try_for_each(add)?;
-        } else {
-            read.articles.into_iter().try_for_each(add)?;
+        if read.unreadable {
+            return Ok(read.problems);
         }
-        Ok(read.problems)
+        let (docs, problems) = self.documents(file, read, opts, started);
+        writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
+        for doc in docs {
+            writer.add_document(doc)?;
+        }
+        Ok(problems)
+    }
+
+    /// The tagged documents of a file read, unless that takes the file past
+    /// its time budget: then none, and the file's problem says so.
+    fn documents(
+        &self,
+        file: &SourceFile,
+        read: FileRead,
+        opts: &IndexOptions,
+        started: Instant,
+    ) -> (Vec<TantivyDocument>, Option<FileProblems>) {
+        let over = || started.elapsed() > opts.seconds_per_file;
+        let encoded = &read.encoded;
+        let build = |article| (!over()).then(|| self.document(file, encoded, opts, article));
+        // A large multi-article file (JSONL) is tagged on every core too.
+        let docs: Option<Vec<TantivyDocument>> = if read.articles.len() > 64 {
+            read.articles.into_par_iter().map(build).collect()
+        } else {
+            read.articles.into_iter().map(build).collect()
+        };
+        match docs {
+            Some(docs) if !over() => (docs, read.problems),
+            _ => {
+                let reason = SkipReason::TooSlow(opts.seconds_per_file.as_secs());
+                let problems = FileProblems {
+                    stamp: read.stamp,
+                    problems: vec![Skipped::new(&file.rel, None, reason)],
+                };
+                (Vec::new(), Some(problems))
+            }
+        }
     }
 
     /// Reads and tags small files of `batch` while the writer is `busy`
@@ -253,15 +301,18 @@ impl Run {
             if over || !busy.load(Ordering::Relaxed) {
                 return Err(());
             }
+            let started = Instant::now();
             let read = self.read(file, stamps.get(&file.rel), opts);
-            let docs = read
-                .articles
-                .into_iter()
-                .map(|a| self.document(file, &read.encoded, opts, a))
-                .collect();
+            let unreadable = read.unreadable;
+            let (docs, problems) = if unreadable {
+                (Vec::new(), read.problems)
+            } else {
+                self.documents(file, read, opts, started)
+            };
             let read = ReadAhead {
                 docs,
-                problems: read.problems,
+                unreadable,
+                problems,
             };
             out.lock().unwrap().push((i, read));
             Ok(())
@@ -276,6 +327,9 @@ impl Run {
         file: &SourceFile,
         read: ReadAhead,
     ) -> tantivy::Result<Option<FileProblems>> {
+        if read.unreadable {
+            return Ok(read.problems);
+        }
         writer.delete_term(Term::from_field_text(self.fields.src_path, &file.rel));
         for doc in read.docs {
             writer.add_document(doc)?;
@@ -289,14 +343,22 @@ struct FileRead {
     articles: Vec<Article>,
     /// The file's stamp, as documents carry it.
     encoded: String,
+    stamp: Stamp,
+    /// The file could not be read: what the index holds of it stays.
+    unreadable: bool,
     problems: Option<FileProblems>,
 }
 
 /// A file read and tagged ahead of the writer.
 struct ReadAhead {
     docs: Vec<TantivyDocument>,
+    unreadable: bool,
     problems: Option<FileProblems>,
 }
+
+/// Most bytes of an article's text given to the entity tagger (its words
+/// are all indexed for search).
+const MAX_TAGGED_BYTES: usize = 256 * 1024;
 
 /// Most bytes of source read ahead during one commit: bounds the memory of
 /// documents waiting for the writer.
@@ -328,6 +390,51 @@ mod tests {
     use crate::index::schema;
 
     #[test]
+    fn a_file_past_its_time_budget_gives_no_documents_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Story\n\nKim Jong Un spoke.").unwrap();
+        let files = ingest::discover(dir.path(), &ingest::Walk::default())
+            .unwrap()
+            .files;
+        let run = Run::new(schema::build_schema().1);
+        let mut opts = IndexOptions::default();
+        let read = run.read(&files[0], None, &opts);
+        let (docs, problems) = run.documents(&files[0], read, &opts, Instant::now());
+        assert_eq!((docs.len(), problems.is_none()), (1, true));
+
+        opts.seconds_per_file = std::time::Duration::ZERO;
+        let read = run.read(&files[0], None, &opts);
+        let (docs, problems) = run.documents(&files[0], read, &opts, Instant::now());
+        assert!(docs.is_empty());
+        let reasons: Vec<SkipReason> = problems.unwrap().problems.into_iter().map(|p| p.reason).collect();
+        assert_eq!(reasons, [SkipReason::TooSlow(0)]);
+    }
+
+    #[test]
+    fn an_unreadable_file_keeps_what_the_index_holds_of_it() {
+        let corpus = tempfile::tempdir().unwrap();
+        std::fs::write(corpus.path().join("a.txt"), "Story\n\nThe okapi spoke.").unwrap();
+        let idx = tempfile::tempdir().unwrap();
+        let news = crate::index::NewsIndex::create_or_open(idx.path()).unwrap();
+        let mut writer = news.tantivy().writer_with_num_threads(1, 15_000_000).unwrap();
+        let run = Run::new(news.fields().clone());
+        let opts = IndexOptions::default();
+        let mut file = ingest::discover(corpus.path(), &ingest::Walk::default())
+            .unwrap()
+            .files
+            .remove(0);
+        assert!(run.index_file(&writer, &file, None, &opts).unwrap().is_none());
+        commit(&mut writer, &BTreeMap::new(), idx.path()).unwrap();
+        // The same file, failing to open this time.
+        file.abs = corpus.path().join("gone.txt");
+        let problems = run.index_file(&writer, &file, None, &opts).unwrap().unwrap();
+        assert!(problems.retry());
+        commit(&mut writer, &BTreeMap::new(), idx.path()).unwrap();
+        news.reload().unwrap();
+        assert_eq!(news.num_articles(), 1, "a read error deletes nothing");
+    }
+
+    #[test]
     fn read_ahead_reads_small_files_only_while_the_writer_is_busy() {
         let dir = tempfile::tempdir().unwrap();
         for i in 0..5 {
@@ -339,7 +446,15 @@ mod tests {
         }
         let big = "Long\n\n".to_string() + &"word ".repeat(READ_AHEAD_FILE_BYTES as usize / 5 + 1);
         std::fs::write(dir.path().join("big.txt"), big).unwrap();
-        let files = ingest::discover(dir.path(), u64::MAX).unwrap().files;
+        let files = ingest::discover(
+            dir.path(),
+            &ingest::Walk {
+                max_file_bytes: u64::MAX,
+                ..ingest::Walk::default()
+            },
+        )
+        .unwrap()
+        .files;
         let batch: Vec<&SourceFile> = files.iter().collect();
         let run = Run::new(schema::build_schema().1);
         let (opts, stamps) = (IndexOptions::default(), HashMap::new());

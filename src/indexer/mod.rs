@@ -52,6 +52,16 @@ pub struct IndexOptions {
     pub max_file_bytes: u64,
     /// Where to find article fields in JSON records.
     pub fields: FieldMap,
+    /// At most this many articles are read from one file; the rest are
+    /// reported as [`SkipReason::TooManyArticles`](crate::ingest::SkipReason).
+    pub max_articles_per_file: usize,
+    /// A file whose parsing and tagging take longer is given up and
+    /// reported as [`SkipReason::TooSlow`](crate::ingest::SkipReason), with
+    /// no articles, like a file that cannot be parsed.
+    pub seconds_per_file: std::time::Duration,
+    /// Follow every symbolic link, also those that lead out of the corpus
+    /// (by default such links are reported as skipped and not read).
+    pub follow_links: bool,
     /// Rebuild from scratch instead of updating. A rebuild commits once, when
     /// it is complete: until then (and if it is killed) readers see the
     /// index as it was.
@@ -71,12 +81,20 @@ impl Default for IndexOptions {
             threads: 0,
             max_file_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
             fields: FieldMap::default(),
+            max_articles_per_file: ingest::DEFAULT_MAX_ARTICLES_PER_FILE,
+            seconds_per_file: std::time::Duration::from_secs(DEFAULT_SECONDS_PER_FILE),
+            follow_links: false,
             full: false,
             commit_every: 10_000,
             wait: false,
         }
     }
 }
+
+/// The default of [`IndexOptions::seconds_per_file`]: well above what any
+/// real article takes (milliseconds), well below what a scheduled run can
+/// wait for.
+pub const DEFAULT_SECONDS_PER_FILE: u64 = 20;
 
 /// What a run did, as printed by `newsdex index` (and `--json`).
 #[derive(Clone, Debug, Serialize)]
@@ -113,6 +131,8 @@ pub struct IndexSummary {
     pub commits: u64,
     /// Files passed over because their extension says they are not articles.
     pub ignored: u64,
+    /// The ignored files by extension ("pdf", "docx"; "" for none).
+    pub ignored_by_extension: BTreeMap<String, u64>,
     /// Count of skipped files (or records) per reason.
     pub skipped_by_reason: BTreeMap<String, u64>,
     /// Every skipped file or record, with its reason, including those of
@@ -130,9 +150,19 @@ pub fn index_corpus(
     progress: &dyn Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
+    // A corpus that is not there fails before the index directory is made.
+    std::fs::metadata(corpus).map_err(|source| Error::Corpus {
+        path: corpus.to_path_buf(),
+        source,
+    })?;
     let _lock = WriterLock::acquire(index_dir, opts.wait)?;
+    crate::index::remove_leftover_temp_files(index_dir)?;
     progress.phase(Phase::Scanning, None);
-    let discovery = ingest::discover(corpus, opts.max_file_bytes)?;
+    let walk = ingest::Walk {
+        max_file_bytes: opts.max_file_bytes,
+        follow_links: opts.follow_links,
+    };
+    let discovery = ingest::discover(corpus, &walk)?;
     let news = match NewsIndex::create_or_open(index_dir) {
         Err(Error::SchemaMismatch { .. }) if opts.full => {
             crate::index::remove_index_files(index_dir)?;
@@ -196,7 +226,7 @@ pub fn index_corpus(
         opts,
         &run,
         skipped,
-        discovery.ignored,
+        (discovery.ignored, discovery.ignored_by_extension),
         started,
     ))
 }
@@ -243,7 +273,7 @@ fn summary(
     opts: &IndexOptions,
     run: &Run,
     mut skipped: Vec<Skipped>,
-    ignored: u64,
+    (ignored, ignored_by_extension): (u64, BTreeMap<String, u64>),
     started: Instant,
 ) -> IndexSummary {
     skipped.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
@@ -274,6 +304,7 @@ fn summary(
         },
         commits: run.commits,
         ignored,
+        ignored_by_extension,
         skipped_by_reason,
         skipped,
     }

@@ -44,6 +44,7 @@ pub(crate) fn plan<'a>(news: &NewsIndex, discovery: &'a Discovery, full: bool) -
         let known = plan.stamps.get(&file.rel);
         let known_problem = old_problems.get(&file.rel);
         match (known, known_problem) {
+            _ if known_problem.is_some_and(FileProblems::retry) => plan.to_read.push(file),
             (Some(s), p) if s.matches_metadata(file) && p.is_none_or(|p| p.stamp.matches_metadata(file)) => {
                 if let Some(p) = p {
                     plan.problems.insert(file.rel.clone(), p.clone());
@@ -57,12 +58,20 @@ pub(crate) fn plan<'a>(news: &NewsIndex, discovery: &'a Discovery, full: bool) -
             _ => plan.to_read.push(file),
         }
     }
+    // A path that could not be listed this time keeps what the index holds
+    // under it (and the problems recorded for it): a transient error must
+    // not delete articles.
     plan.removed = plan
         .stamps
         .keys()
-        .filter(|p| !present.contains(p.as_str()))
+        .filter(|p| !present.contains(p.as_str()) && !discovery.is_unseen(p))
         .cloned()
         .collect();
+    for (path, p) in &old_problems {
+        if !present.contains(path.as_str()) && discovery.is_unseen(path) {
+            plan.problems.insert(path.clone(), p.clone());
+        }
+    }
     Ok(plan)
 }
 
@@ -101,4 +110,81 @@ fn source_stamps(news: &NewsIndex) -> Result<HashMap<String, Stamp>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::entities::NoEntities;
+    use crate::indexer::{index_corpus, IndexOptions, NoProgress};
+    use crate::ingest::{discover, SkipReason, Skipped, Walk};
+
+    fn indexed(files: &[&str]) -> (tempfile::TempDir, tempfile::TempDir, NewsIndex) {
+        let corpus = tempfile::tempdir().unwrap();
+        for rel in files {
+            let p = corpus.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, format!("Story {rel}\n\nText of {rel}.")).unwrap();
+        }
+        let idx = tempfile::tempdir().unwrap();
+        let opts = IndexOptions {
+            extractor: Arc::new(NoEntities),
+            ..IndexOptions::default()
+        };
+        index_corpus(corpus.path(), idx.path(), &opts, &NoProgress).unwrap();
+        let news = NewsIndex::open(idx.path()).unwrap();
+        (corpus, idx, news)
+    }
+
+    #[test]
+    fn what_could_not_be_listed_is_kept_not_removed() {
+        let (corpus, _idx, news) = indexed(&["a/1.txt", "b/2.txt", "b/3.txt"]);
+        let mut d = discover(corpus.path(), &Walk::default()).unwrap();
+        // As if `b` could not be read this time.
+        d.files.retain(|f| !f.rel.starts_with("b/"));
+        let p = plan(&news, &d, false).unwrap();
+        let mut removed = p.removed.clone();
+        removed.sort();
+        assert_eq!(removed, ["b/2.txt", "b/3.txt"], "files really gone are removed");
+        d.unseen.push("b".into());
+        let p = plan(&news, &d, false).unwrap();
+        assert!(p.removed.is_empty(), "an unreadable directory deletes nothing");
+    }
+
+    #[test]
+    fn a_file_that_could_not_be_read_is_read_again_though_unchanged() {
+        let (corpus, _idx, news) = indexed(&["a.txt"]);
+        let d = discover(corpus.path(), &Walk::default()).unwrap();
+        assert!(plan(&news, &d, false).unwrap().to_read.is_empty());
+        let file = &d.files[0];
+        let stamp = Stamp {
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            hash: String::new(),
+        };
+        let unreadable = FileProblems {
+            stamp,
+            problems: vec![Skipped::new(
+                "a.txt",
+                None,
+                SkipReason::Unreadable("denied".into()),
+            )],
+        };
+        assert!(unreadable.retry());
+        let empty = FileProblems {
+            problems: vec![Skipped::new("a.txt", None, SkipReason::Empty)],
+            ..unreadable.clone()
+        };
+        assert!(!empty.retry(), "a file that is simply empty is not read again");
+        // Recorded by a run, the unreadable file is planned for reading.
+        let mut writer = news.tantivy().writer_with_num_threads(1, 15_000_000).unwrap();
+        let problems = BTreeMap::from([("a.txt".to_string(), unreadable)]);
+        crate::indexer::batch::commit(&mut writer, &problems, news.path()).unwrap();
+        news.reload().unwrap();
+        let p = plan(&news, &d, false).unwrap();
+        let to_read: Vec<&str> = p.to_read.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(to_read, ["a.txt"]);
+    }
 }

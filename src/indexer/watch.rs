@@ -26,7 +26,7 @@ const RETURN_POLL: Duration = Duration::from_millis(500);
 pub enum WatchReport {
     /// A run finished (the first run always; later ones when they changed
     /// something or failed).
-    Run(Result<IndexSummary>),
+    Run(Box<Result<IndexSummary>>),
     /// The corpus directory is gone; the watch waits for it.
     CorpusGone(PathBuf),
     /// The corpus directory is back and watched again.
@@ -76,12 +76,12 @@ pub fn watch(
     watcher
         .watch(corpus, RecursiveMode::Recursive)
         .map_err(|e| watch_error(corpus, e))?;
-    report(WatchReport::Run(index_corpus(
+    report(WatchReport::Run(Box::new(index_corpus(
         corpus,
         index_dir,
         opts,
         &NoProgress,
-    )));
+    ))));
     // Later runs are incremental: `--full` rebuilds once, at the start.
     let later = IndexOptions {
         full: false,
@@ -116,7 +116,7 @@ pub fn watch(
         }
         let result = index_corpus(corpus, index_dir, &later, &NoProgress);
         if result.as_ref().map_or(true, changed) {
-            report(WatchReport::Run(result));
+            report(WatchReport::Run(Box::new(result)));
         }
     }
 }

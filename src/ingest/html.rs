@@ -61,7 +61,7 @@ const EXCLUDED_MARKS: &[&str] = &[
 ];
 
 pub fn parse_html(rel: &str, source: &str, _fields: &FieldMap) -> Parsed {
-    let doc = Html::parse_document(source);
+    let doc = Html::parse_document(&bounded_nesting(source));
     let ld = json_ld(&doc);
     let title = meta(&doc, &["og:title", "twitter:title"])
         .or_else(|| ld_field(&ld, "headline"))
@@ -242,13 +242,100 @@ fn inside_block(el: ElementRef<'_>) -> bool {
     false
 }
 
+/// Elements nested deeper than this lose their tags (not their text)
+/// before parsing: no article nests so deep, and the HTML tree builder's
+/// work per tag grows with the depth (a page of 64k nested `<div>`s took
+/// 24 s, one of 1M never ended).
+const MAX_NESTING: usize = 256;
+
+/// Elements that hold no content, or whose end tag is optional and implied
+/// by the next one: they do not deepen the tree.
+const FLAT: [&str; 26] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "html", "head", "body",
+];
+
+/// `source` with the tags nested deeper than [`MAX_NESTING`] removed; the
+/// text itself unless something nests that deep. One pass, linear.
+pub(crate) fn bounded_nesting(source: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    // Byte ranges of the tags to drop.
+    let mut drop: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = source[i..].find('<') {
+        let start = i + off;
+        let rest = &source[start..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(bytes.len(), |e| start + e + 3);
+            continue;
+        }
+        let Some(len) = rest.find('>') else { break };
+        let end = start + len + 1;
+        let tag = &rest[1..len];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        i = end;
+        if name.is_empty() || FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            if depth > MAX_NESTING {
+                drop.push((start, end));
+            }
+            depth = depth.saturating_sub(1);
+        } else if !tag.ends_with('/') {
+            if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+                // Raw text: a `<` inside is not a tag.
+                i = raw_text_end(source, end, &name);
+                continue;
+            }
+            depth += 1;
+            if depth > MAX_NESTING {
+                drop.push((start, end));
+            }
+        }
+    }
+    if drop.is_empty() {
+        return source.into();
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for (start, end) in drop {
+        out.push_str(&source[at..start]);
+        at = end;
+    }
+    out.push_str(&source[at..]);
+    out.into()
+}
+
+/// Where the raw text of a `<script>` (or `<style>`…) that starts at
+/// `from` ends: at its closing tag, in any case, or at the end.
+fn raw_text_end(source: &str, from: usize, name: &str) -> usize {
+    let mut at = from;
+    while let Some(off) = source[at..].find("</") {
+        let tag = at + off + 2;
+        let candidate = source.as_bytes().get(tag..tag + name.len());
+        if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
+            return at + off;
+        }
+        at = tag;
+    }
+    source.len()
+}
+
 /// Paragraphs of an HTML fragment (a feed item's description); plain text
 /// passes through as one paragraph.
 pub fn fragment_paragraphs(fragment: &str) -> Vec<String> {
     if !fragment.contains('<') {
         return one_paragraph(fragment);
     }
-    let doc = Html::parse_fragment(fragment);
+    let doc = Html::parse_fragment(&bounded_nesting(fragment));
     let blocks = block_texts(doc.root_element());
     if blocks.is_empty() {
         one_paragraph(&doc.root_element().text().collect::<String>())
@@ -349,6 +436,25 @@ mod tests {
         ] {
             assert!(!a.body.contains(junk), "{junk} leaked into the body");
         }
+    }
+
+    #[test]
+    fn deep_nesting_keeps_its_text_and_loses_the_tags_below_the_cap() {
+        let n = 2000;
+        let page = format!(
+            "<html><body><script>if (a<b) {{}}</script>{}<p>The minister spoke.</p>{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let bounded = bounded_nesting(&page);
+        assert_eq!(bounded.matches("<div>").count(), MAX_NESTING);
+        assert_eq!(bounded.matches("</div>").count(), MAX_NESTING);
+        assert!(bounded.contains("<p>The minister spoke.</p>") && bounded.contains("if (a<b)"));
+        let parsed = parse_html("deep.html", &page, &FieldMap::default());
+        assert_eq!(parsed.articles[0].body, "The minister spoke.");
+        // Ordinary pages pass through untouched.
+        let plain = "<html><body><div><p>One<p>Two<br><img src=x></div></body></html>";
+        assert!(matches!(bounded_nesting(plain), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::error::Result;
 
 pub use decode::decode;
 pub use text::parse_text;
-pub use walk::{discover, Discovery, SourceFile};
+pub use walk::{discover, Discovery, SourceFile, Walk};
 
 /// Names under which each article field is looked up in JSON records, in
 /// order of preference. `--field title=hed` puts a name first.
@@ -166,6 +166,19 @@ pub enum SkipReason {
     TooLarge(u64),
     /// The file or a directory could not be read.
     Unreadable(String),
+    /// A symbolic link whose target is outside the corpus (the target).
+    LinkOutside(String),
+    /// Not a regular file: a FIFO, socket or device (which).
+    NotAFile(String),
+    /// Decompresses to more than the cap (bytes).
+    Inflates(u64),
+    /// Holds more articles than the cap; the first ones were indexed.
+    TooManyArticles(u64),
+    /// Reading and tagging it took longer than the per-file budget (seconds).
+    TooSlow(u64),
+    /// Not a skip: the file was indexed, but this many bytes were not valid
+    /// text in its encoding and were replaced by U+FFFD.
+    InvalidBytes(u64),
 }
 
 impl fmt::Display for SkipReason {
@@ -177,6 +190,24 @@ impl fmt::Display for SkipReason {
             SkipReason::Parse(m) => f.write_str(m),
             SkipReason::TooLarge(n) => write!(f, "too large ({n} bytes)"),
             SkipReason::Unreadable(e) => write!(f, "unreadable: {e}"),
+            SkipReason::LinkOutside(t) => write!(
+                f,
+                "symbolic link to {t}, outside the corpus (--follow-links follows it)"
+            ),
+            SkipReason::NotAFile(kind) => write!(f, "not a regular file: {kind}"),
+            SkipReason::Inflates(cap) => write!(f, "decompresses to more than {} MB", cap / (1024 * 1024)),
+            SkipReason::TooManyArticles(cap) => {
+                write!(
+                    f,
+                    "more than {cap} articles in one file; the rest were not indexed"
+                )
+            }
+            SkipReason::TooSlow(secs) => write!(f, "took longer than the {secs} s budget per file"),
+            SkipReason::InvalidBytes(n) => write!(
+                f,
+                "indexed, but {n} invalid byte{} replaced by U+FFFD",
+                if *n == 1 { " was" } else { "s were" }
+            ),
         }
     }
 }
@@ -191,6 +222,12 @@ impl SkipReason {
             SkipReason::Parse(_) => "parse",
             SkipReason::TooLarge(_) => "too_large",
             SkipReason::Unreadable(_) => "unreadable",
+            SkipReason::LinkOutside(_) => "link_outside",
+            SkipReason::NotAFile(_) => "not_a_file",
+            SkipReason::Inflates(_) => "inflates",
+            SkipReason::TooManyArticles(_) => "too_many_articles",
+            SkipReason::TooSlow(_) => "too_slow",
+            SkipReason::InvalidBytes(_) => "invalid_bytes",
         }
     }
 }
@@ -265,8 +302,36 @@ pub fn read_articles(file: &SourceFile, fields: &FieldMap) -> Parsed {
     }
 }
 
-/// Parses the bytes of a file known by its path relative to the corpus.
+/// Parses the bytes of a file known by its path relative to the corpus,
+/// within the default [`Limits`].
 pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
+    parse_bytes_within(rel, bytes, fields, &Limits::default())
+}
+
+/// The most articles read from one file by default: a dump of a whole
+/// archive in one JSONL file is split at this size.
+pub const DEFAULT_MAX_ARTICLES_PER_FILE: usize = 100_000;
+
+/// Bounds on what one file may cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes of text a file may decompress to.
+    pub max_bytes: u64,
+    /// Most articles read from one file; the rest are reported.
+    pub max_articles: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_articles: DEFAULT_MAX_ARTICLES_PER_FILE,
+        }
+    }
+}
+
+/// [`parse_bytes`] within `limits`.
+pub fn parse_bytes_within(rel: &str, bytes: &[u8], fields: &FieldMap, limits: &Limits) -> Parsed {
     let whole = |reason| Parsed {
         articles: Vec::new(),
         problems: vec![Skipped::new(rel, None, reason)],
@@ -276,16 +341,24 @@ pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
     };
     let gunzipped;
     let bytes = if rel.to_ascii_lowercase().ends_with(".gz") {
+        // Read one byte past the cap to know it was passed: a small file of
+        // zeros can decompress to gigabytes.
         let mut out = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut out) {
+        let cap = limits.max_bytes;
+        let mut inflated =
+            std::io::Read::take(flate2::read::MultiGzDecoder::new(bytes), cap.saturating_add(1));
+        if let Err(e) = std::io::Read::read_to_end(&mut inflated, &mut out) {
             return whole(SkipReason::Parse(format!("invalid gzip: {e}")));
+        }
+        if out.len() as u64 > cap {
+            return whole(SkipReason::Inflates(cap));
         }
         gunzipped = out;
         &gunzipped[..]
     } else {
         bytes
     };
-    let text = match decode(bytes) {
+    let (text, invalid) = match decode::decode_counting(bytes) {
         Ok(t) => t,
         Err(reason) => return whole(reason),
     };
@@ -312,6 +385,16 @@ pub fn parse_bytes(rel: &str, bytes: &[u8], fields: &FieldMap) -> Parsed {
     };
     if parsed.articles.is_empty() && parsed.problems.is_empty() {
         return whole(SkipReason::Empty);
+    }
+    if invalid > 0 && !parsed.articles.is_empty() {
+        parsed
+            .problems
+            .push(Skipped::new(rel, None, SkipReason::InvalidBytes(invalid)));
+    }
+    if parsed.articles.len() > limits.max_articles {
+        parsed.articles.truncate(limits.max_articles);
+        let reason = SkipReason::TooManyArticles(limits.max_articles as u64);
+        parsed.problems.push(Skipped::new(rel, None, reason));
     }
     // The path is the date of last resort ("2019/07/04/story.txt").
     let path_date = crate::text::dates::from_path(rel);

@@ -19,6 +19,9 @@ pub fn index(a: IndexArgs) -> Result<u8> {
         memory_budget: a.memory_mb * 1024 * 1024,
         threads: a.threads.unwrap_or(0),
         max_file_bytes: a.max_file_mb * 1024 * 1024,
+        max_articles_per_file: a.max_articles_per_file as usize,
+        seconds_per_file: std::time::Duration::from_secs(a.max_seconds_per_file),
+        follow_links: a.follow_links,
         full: a.full,
         wait: a.wait,
         commit_every: a.commit_every as usize,
@@ -39,8 +42,10 @@ pub fn index(a: IndexArgs) -> Result<u8> {
     if a.watch {
         use newsdex::watch::WatchReport;
         newsdex::watch::watch(&a.corpus, a.location.path(), &opts, |event| match event {
-            WatchReport::Run(Ok(summary)) => report(&summary),
-            WatchReport::Run(Err(e)) => eprintln!("newsdex: {e}"),
+            WatchReport::Run(run) => match *run {
+                Ok(summary) => report(&summary),
+                Err(e) => eprintln!("newsdex: {e}"),
+            },
             WatchReport::CorpusGone(p) => {
                 eprintln!("newsdex: {} is gone; waiting for it to come back", p.display())
             }

@@ -36,7 +36,9 @@ const MODEL: &[u8] = include_bytes!("ner.bin");
 /// Extracts entities with the trained perceptron.
 #[derive(Clone)]
 pub struct TaggerExtractor {
-    model: Arc<Perceptron>,
+    /// Loaded at first use: a command that stops early (a second writer
+    /// finding the index locked) does not pay for decoding the model.
+    model: Arc<OnceLock<Perceptron>>,
     aliases: Arc<RuleExtractor>,
 }
 
@@ -46,7 +48,7 @@ impl TaggerExtractor {
         static SHARED: OnceLock<TaggerExtractor> = OnceLock::new();
         SHARED
             .get_or_init(|| TaggerExtractor {
-                model: Arc::new(Perceptron::load(MODEL).expect("the shipped model loads")),
+                model: Arc::new(OnceLock::new()),
                 aliases: Arc::new(RuleExtractor::new()),
             })
             .clone()
@@ -54,13 +56,15 @@ impl TaggerExtractor {
 
     /// The underlying sequence model.
     pub fn model(&self) -> &Perceptron {
-        &self.model
+        // Only the shipped tagger is built without its model.
+        self.model
+            .get_or_init(|| Perceptron::load(MODEL).expect("the shipped model loads"))
     }
 
     /// A tagger of another model (a retrained one), with the shipped alias table.
     pub fn with_model(model: Perceptron) -> TaggerExtractor {
         TaggerExtractor {
-            model: Arc::new(model),
+            model: Arc::new(OnceLock::from(model)),
             aliases: Arc::new(RuleExtractor::new()),
         }
     }
@@ -169,7 +173,7 @@ impl EntityExtractor for TaggerExtractor {
         // the model reads the text without them (at the same offsets).
         let story = anatomy.story(text);
         // A shouted headline or body is read with its capitals restored.
-        let truecased = truecase::truecase(&story, &self.model.lex);
+        let truecased = truecase::truecase(&story, &self.model().lex);
         let mut mentions = self.extract_story(truecased.as_deref().unwrap_or(&story), &story);
         let story = truecased.unwrap_or(story);
         // A name just before a ticker is a company's: "Exxon Mobil Corp ( XOM.N )".
@@ -211,7 +215,7 @@ impl TaggerExtractor {
             .iter()
             .map(|s| s.iter().map(|&(a, b)| &text[a..b]).collect())
             .collect();
-        let tags = self.model.tag_document(&words);
+        let tags = self.model().tag_document(&words);
         let mut mentions = Vec::new();
         // Acronyms defined in the text: "Long Form (LF)".
         let mut acronyms: HashMap<String, (EntityKind, String)> = HashMap::new();

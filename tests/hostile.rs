@@ -1,0 +1,217 @@
+//! A hostile archive, end to end through the binary: links out of the
+//! corpus, compressed bombs, dumps of too many articles, damaged text,
+//! names that are not UTF-8 or hold escape sequences, leftovers of killed
+//! runs, and runs that fail. The large inputs are made here, not committed.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "index",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+        "--entities",
+        "none",
+    ];
+    args.extend(extra);
+    newsdex_json(&args)
+}
+
+fn ids(index: &Path, query: &str) -> Vec<String> {
+    let r = newsdex_json(&[
+        "search",
+        query,
+        "--json",
+        "--index",
+        index.to_str().unwrap(),
+        "--limit",
+        "50",
+    ]);
+    let mut ids = each_str(&r["hits"], "id");
+    ids.sort();
+    ids
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_corpus_are_reported_and_not_indexed_unless_asked() {
+    let outside = corpus(&[("secret.txt", b"Secret\n\nThe zebrafish password is here.")]);
+    let c = corpus(&[("story.txt", b"Story\n\nA zebrafish study in the corpus.")]);
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), c.path().join("passwd.txt")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), c.path().join("elsewhere")).unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let index = idx.path().join("i");
+
+    let s = index_json(c.path(), &index, &[]);
+    assert_eq!(s["skipped_by_reason"]["link_outside"], 2, "{s}");
+    assert_eq!(ids(&index, "zebrafish"), ["story.txt"]);
+    let reasons: Vec<String> = s["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["path"].to_string())
+        .collect();
+    assert_eq!(reasons, ["\"elsewhere\"", "\"passwd.txt\""]);
+
+    let s = index_json(c.path(), &index, &["--follow-links"]);
+    assert!(s["skipped_by_reason"].get("link_outside").is_none(), "{s}");
+    assert_eq!(
+        ids(&index, "zebrafish"),
+        ["elsewhere/secret.txt", "passwd.txt", "story.txt"]
+    );
+}
+
+#[test]
+fn a_compressed_bomb_and_an_oversized_dump_are_cut_and_the_files_beside_them_indexed() {
+    // 40 MB of zeros compress to 40 KB: over a 1 MB cap once inflated.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..40 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb = gz.finish().unwrap();
+    let lines: String = (0..30)
+        .map(|i| format!("{{\"title\": \"Okapi report {i}\", \"body\": \"Okapi seen {i}.\"}}\n"))
+        .collect();
+    let c = corpus(&[
+        ("zeros.txt.gz", &bomb),
+        ("dump.jsonl", lines.as_bytes()),
+        ("good.txt", b"Good\n\nAn okapi was seen in the forest."),
+    ]);
+    let idx = tempfile::tempdir().unwrap();
+    let index = idx.path().join("i");
+    let s = index_json(
+        c.path(),
+        &index,
+        &["--max-file-mb", "1", "--max-articles-per-file", "10"],
+    );
+    assert_eq!(s["skipped_by_reason"]["inflates"], 1, "{s}");
+    assert_eq!(s["skipped_by_reason"]["too_many_articles"], 1, "{s}");
+    assert_eq!(s["articles"], 11, "ten of the dump and the good file: {s}");
+    assert!(ids(&index, "forest").contains(&"good.txt".to_string()));
+}
+
+#[test]
+fn damaged_utf8_is_indexed_and_the_repair_is_reported() {
+    let c = corpus(&[(
+        "damaged.txt",
+        b"Caf\xc3\xa9 owners\n\nThe caf\xc3\xa9 owners of Z\xfcrich met the mayor \xff on Monday.",
+    )]);
+    let idx = tempfile::tempdir().unwrap();
+    let index = idx.path().join("i");
+    let s = index_json(c.path(), &index, &[]);
+    assert_eq!(s["articles"], 1, "{s}");
+    assert_eq!(s["skipped_by_reason"]["invalid_bytes"], 1, "{s}");
+    assert_eq!(ids(&index, "mayor"), ["damaged.txt"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn names_differing_only_in_invalid_bytes_are_two_articles_and_a_rerun_changes_nothing() {
+    use std::os::unix::ffi::OsStrExt;
+    let c = tempfile::tempdir().unwrap();
+    for b in [0xE9u8, 0xE8] {
+        let name = [b"caf".as_slice(), &[b], b".txt"].concat();
+        std::fs::write(
+            c.path().join(std::ffi::OsStr::from_bytes(&name)),
+            "Cafe\n\nThe walrus cafe opened.",
+        )
+        .unwrap();
+    }
+    let idx = tempfile::tempdir().unwrap();
+    let index = idx.path().join("i");
+    let s = index_json(c.path(), &index, &[]);
+    assert_eq!(s["articles"], 2, "{s}");
+    assert_eq!(ids(&index, "walrus").len(), 2);
+    let again = index_json(c.path(), &index, &[]);
+    assert_eq!(
+        (again["added"].as_u64(), again["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{again}"
+    );
+    assert_eq!(again["unchanged"], 2);
+}
+
+#[test]
+fn escape_sequences_in_file_names_do_not_reach_the_terminal() {
+    let c = corpus(&[("red\u{1b}[31m.txt", b"   \n")]);
+    let idx = tempfile::tempdir().unwrap();
+    let out = newsdex(&[
+        "index",
+        c.path().to_str().unwrap(),
+        "--index",
+        idx.path().join("i").to_str().unwrap(),
+        "--entities",
+        "none",
+    ]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("skipped red\\u{1b}[31m.txt: "), "{err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "a raw escape reached the terminal: {err:?}"
+    );
+}
+
+#[test]
+fn leftover_temporary_files_of_a_killed_run_are_removed() {
+    let c = corpus(&[("a.txt", b"A\n\nThe tapir story.")]);
+    let idx = tempfile::tempdir().unwrap();
+    let index = idx.path().join("i");
+    index_json(c.path(), &index, &[]);
+    std::fs::write(index.join(".tmpAbC123"), b"half a meta.json").unwrap();
+    index_json(c.path(), &index, &[]);
+    assert!(!index.join(".tmpAbC123").exists());
+    assert_eq!(ids(&index, "tapir"), ["a.txt"]);
+}
+
+#[test]
+fn a_missing_corpus_fails_once_with_a_json_record_and_makes_no_index() {
+    let idx = tempfile::tempdir().unwrap();
+    let index = idx.path().join("never");
+    let missing = idx.path().join("no-such-corpus");
+    let out = newsdex(&[
+        "index",
+        missing.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!index.exists(), "an index folder was left behind");
+    let err = stderr(&out);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    let record: Value = serde_json::from_slice(&out.stdout).expect("a JSON error record on stdout");
+    assert_eq!(record["exit_code"], 1);
+    assert!(
+        record["error"].as_str().unwrap().contains("no-such-corpus"),
+        "{record}"
+    );
+}
+
+#[test]
+fn a_corpus_of_unsupported_files_says_what_was_ignored() {
+    let c = corpus(&[("a.pdf", b"%PDF-1.4"), ("b.pdf", b"%PDF-1.4"), ("c.docx", b"PK")]);
+    let idx = tempfile::tempdir().unwrap();
+    let out = newsdex(&[
+        "index",
+        c.path().to_str().unwrap(),
+        "--index",
+        idx.path().join("i").to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("3 files ignored as not articles (.docx: 1, .pdf: 2)"),
+        "{err}"
+    );
+    assert!(err.contains("no article files found"), "{err}");
+}
