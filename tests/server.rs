@@ -195,9 +195,62 @@ fn errors_are_json_with_the_right_status() {
     let (st, body) =
         s.raw(b"GET /api/search HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n");
     assert_eq!(st, 413, "{body}");
-    let (st, _) =
+    let (st, body) =
         s.raw(b"POST /api/search HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     assert_eq!(st, 405);
+    let v: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("405 without JSON ({e}): {body:?}"));
+    assert_eq!(error_of(&v).0, 405);
+    // Longer than hyper's own limit (64 KiB), which answers with no body.
+    let giant = format!("/api/search?q=x&{}", "x=1&".repeat(30_000));
+    let (st, v) = s.json(&giant);
+    assert_eq!((st, error_of(&v).0), (414, 414), "{v}");
+    // Expensive queries are bounded by their cost, not only their length.
+    let (st, v) = s.json("/api/search?q=ab~2");
+    assert_eq!(st, 400, "{v}");
+    assert!(
+        error_of(&v)
+            .1
+            .contains("2 edits need a word of at least 5 letters"),
+        "{v}"
+    );
+    let many: Vec<String> = (0..9).map(|i| format!("word{i}*")).collect();
+    let (st, v) = s.json(&format!("/api/search?q={}", many.join("+OR+")));
+    assert_eq!(st, 400, "{v}");
+    assert!(
+        error_of(&v).1.contains("more than 8 prefix or fuzzy terms"),
+        "{v}"
+    );
+    assert_eq!(s.json("/api/search?q=kremlni~1+OR+missil*").0, 200);
+}
+
+#[test]
+fn idle_connections_are_closed_and_cannot_keep_a_reader_out() {
+    let (c, i) = (fixture_corpus(), tempfile::tempdir().unwrap());
+    build_index(c.path(), i.path());
+    let s = Server::start(i.path(), &["--max-connections", "50", "--idle-timeout", "1"]);
+    // Connections that never send a byte, more than the server keeps.
+    let idle: Vec<TcpStream> = (0..200).map(|_| TcpStream::connect(&s.addr).unwrap()).collect();
+    // A reader still gets an answer: the oldest idle connections make room.
+    let v = s.ok("/api/search?q=oil");
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    // Idle connections are closed by the server: reads end, not hang.
+    for mut conn in idle.into_iter().rev().take(20) {
+        conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = [0u8; 16];
+        match conn.read(&mut buf) {
+            Ok(n) => assert_eq!(n, 0, "an idle connection was answered instead of closed"),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!("an idle connection was still open after 30 s")
+            }
+            Err(_) => {} // reset by the server: closed too
+        }
+    }
+    assert_eq!(s.ok("/healthz")["status"], "ok");
 }
 
 #[test]

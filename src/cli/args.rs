@@ -432,6 +432,13 @@ pub struct ServeArgs {
     /// within their time budget.
     #[arg(long, value_name = "N")]
     pub max_concurrent: Option<usize>,
+    /// Connections open at once; past it, the least recently active idle
+    /// one is closed to make room.
+    #[arg(long, value_name = "N", default_value_t = 1_024)]
+    pub max_connections: usize,
+    /// Close a connection that sends nothing for this long, in seconds.
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    pub idle_timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -42,7 +42,13 @@ pub struct Compiler<'a> {
     /// term queries (title, body): the one shape that block-max WAND ranks
     /// while skipping most matches, so ranking apart from counting pays.
     pub one_word: bool,
+    /// Prefix and fuzzy terms so far.
+    expanding: usize,
 }
+
+/// Most prefix and fuzzy terms in one query: each one walks much of the
+/// term dictionary, so their number, not the query's length, is its cost.
+pub const MAX_EXPANDING_TERMS: usize = 8;
 
 type Clause = (Occur, Box<dyn Query>);
 
@@ -54,6 +60,7 @@ impl<'a> Compiler<'a> {
             query,
             highlight: HighlightTerms::default(),
             one_word: false,
+            expanding: 0,
         }
     }
 
@@ -143,6 +150,7 @@ impl<'a> Compiler<'a> {
         column: usize,
         negated: bool,
     ) -> Result<Box<dyn Query>> {
+        self.bound_cost(text, kind, column)?;
         if let Some(f) = field.filter(|f| f.is_name()) {
             return self.name(f, text, kind, column);
         }
@@ -180,6 +188,32 @@ impl<'a> Compiler<'a> {
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
         }
+    }
+
+    /// Refuses what would make a query expensive: too many prefix and
+    /// fuzzy terms, and edits that make a short word match nearly every
+    /// word ("ab~2" matches every word of up to four letters).
+    fn bound_cost(&mut self, text: &str, kind: TermKind, column: usize) -> Result<()> {
+        if kind == TermKind::Exact {
+            return Ok(());
+        }
+        self.expanding += 1;
+        if self.expanding > MAX_EXPANDING_TERMS {
+            return Err(self.syntax(
+                column,
+                format!("more than {MAX_EXPANDING_TERMS} prefix or fuzzy terms in one query"),
+            ));
+        }
+        if let TermKind::Fuzzy(d) = kind {
+            let need = 2 * d as usize + 1;
+            if text.chars().count() < need {
+                return Err(self.syntax(
+                    column,
+                    format!("\"{text}~{d}\": {d} edits need a word of at least {need} letters"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn prefix_query(&self, field: Field, prefix: &str, column: usize) -> Result<Box<dyn Query>> {

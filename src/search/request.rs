@@ -149,6 +149,22 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The prefix and fuzzy terms of the query (0 when it does not parse):
+    /// what makes a query expensive, for a server that queues such queries
+    /// apart from cheap ones.
+    pub fn expanding_terms(&self) -> usize {
+        fn count(ast: &crate::query::Ast) -> usize {
+            use crate::query::{Ast, TermKind};
+            match ast {
+                Ast::Term { kind, .. } => usize::from(*kind != TermKind::Exact),
+                Ast::And(v) | Ast::Or(v) => v.iter().map(count).sum(),
+                Ast::Not(a) => count(a),
+                _ => 0,
+            }
+        }
+        crate::query::parse(&self.query).map_or(0, |ast| count(&ast))
+    }
+
     /// A filter of query text alone.
     pub fn new(query: impl Into<String>) -> Self {
         Filter {

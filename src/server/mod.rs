@@ -6,6 +6,7 @@
 //! follows new commits of a reindex by itself, so the server never needs a
 //! restart; when there is no index yet, requests get 503 until there is.
 
+mod conn;
 mod error;
 mod params;
 mod routes;
@@ -44,6 +45,8 @@ pub(crate) struct AppState {
     pub(crate) index: RwLock<Option<Arc<NewsIndex>>>,
     pub(crate) limits: Limits,
     pub(crate) permits: Arc<Semaphore>,
+    /// Taken first by expensive requests (prefix and fuzzy terms).
+    pub(crate) expensive: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -64,16 +67,36 @@ impl AppState {
         &self,
         work: impl FnOnce(&NewsIndex) -> crate::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
+        self.run_costed(false, work).await
+    }
+
+    /// [`AppState::run`]; an `expensive` request first queues for one of
+    /// the few permits of its kind, so that cheap requests keep theirs.
+    pub(crate) async fn run_costed<T: Send + 'static>(
+        &self,
+        expensive: bool,
+        work: impl FnOnce(&NewsIndex) -> crate::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
         let index = self.index()?;
         let started = Instant::now();
         let budget = self.limits.timeout;
         let busy = || ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is busy; try again");
-        let permit = tokio::time::timeout(budget, self.permits.clone().acquire_owned())
+        let heavy = if expensive {
+            let permit = tokio::time::timeout(budget, self.expensive.clone().acquire_owned())
+                .await
+                .map_err(|_| busy())?
+                .map_err(|_| busy())?;
+            Some(permit)
+        } else {
+            None
+        };
+        let left = budget.saturating_sub(started.elapsed());
+        let permit = tokio::time::timeout(left, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| busy())?
             .map_err(|_| busy())?;
         let task = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+            let _permits = (permit, heavy);
             work(&index)
         });
         let left = budget.saturating_sub(started.elapsed());
@@ -100,6 +123,7 @@ pub fn router(dir: &FsPath, limits: Limits) -> Router {
         dir: dir.to_path_buf(),
         index: RwLock::new(None),
         permits: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
+        expensive: Arc::new(Semaphore::new(limits.max_expensive.max(1))),
         limits,
     });
     let api = Router::new()
@@ -140,7 +164,22 @@ async fn guard_and_log(State(st): Shared, req: Request, next: Next) -> Response 
     {
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large").into_response()
     } else {
-        next.run(req).await
+        let response = next.run(req).await;
+        if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+            // The router's own 405 has no body: the API's errors are JSON.
+            let allow = response.headers().get(header::ALLOW).cloned();
+            let mut json = ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{method} is not allowed here; the API answers GET"),
+            )
+            .into_response();
+            if let Some(allow) = allow {
+                json.headers_mut().insert(header::ALLOW, allow);
+            }
+            json
+        } else {
+            response
+        }
     };
     let shown: String = target.chars().take(300).collect();
     eprintln!(
@@ -170,7 +209,13 @@ pub fn serve(dir: &FsPath, opts: &ServeOptions, on_listen: impl FnOnce(SocketAdd
         let bound = listener.local_addr().map_err(io("cannot listen for"))?;
         on_listen(bound);
         let app = router(dir, opts.limits.clone());
-        axum::serve(listener, app)
+        let conn_limits = conn::ConnLimits {
+            max_connections: opts.limits.max_connections.max(1),
+            idle_timeout: opts.limits.idle_timeout,
+            // Longer than any request may take.
+            stalled_timeout: opts.limits.timeout + opts.limits.idle_timeout,
+        };
+        axum::serve(conn::GuardedListener::new(listener, conn_limits), app)
             .with_graceful_shutdown(stop)
             .await
             .map_err(io("server failed for"))
@@ -222,7 +267,33 @@ mod tests {
             dir: dir.to_path_buf(),
             index: RwLock::new(None),
             permits: Arc::new(Semaphore::new(limits.max_concurrent)),
+            expensive: Arc::new(Semaphore::new(limits.max_expensive)),
             limits,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_flood_of_expensive_work_leaves_cheap_work_its_slots() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            timeout: Duration::from_millis(500),
+            max_concurrent: 2,
+            max_expensive: 1,
+            ..Limits::default()
+        };
+        let st = Arc::new(state(dir.path(), limits));
+        let heavy: Vec<_> = (0..4)
+            .map(|_| {
+                let st = st.clone();
+                tokio::spawn(async move { st.run_costed(true, slow(1_000)).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // One expensive request works, the others queue apart: a cheap one
+        // finds a free slot at once.
+        st.run_costed(false, slow(1)).await.expect("cheap work is answered");
+        for h in heavy {
+            let _ = h.await;
         }
     }
 

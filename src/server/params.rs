@@ -30,6 +30,15 @@ pub struct Limits {
     pub timeout: Duration,
     /// Requests worked on at once; others wait within their budget.
     pub max_concurrent: usize,
+    /// Requests with prefix or fuzzy terms worked on at once: they queue
+    /// apart, so that a flood of them leaves cheap queries answered.
+    pub max_expensive: usize,
+    /// Connections open at once; past it, the least recently active idle
+    /// connection is closed to make room.
+    pub max_connections: usize,
+    /// A connection that sends nothing (or nothing after its answer) for
+    /// this long is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -42,6 +51,9 @@ impl Default for Limits {
             max_offset: 10_000,
             timeout: super::DEFAULT_TIMEOUT,
             max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            max_expensive: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+            max_connections: 1_024,
+            idle_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -119,7 +119,8 @@ pub(crate) async fn openapi() -> Response {
 pub(crate) async fn search(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<SearchResponse> {
     let p = params::Params::parse(raw.as_deref(), &st.limits)?;
     let req = p.search_request(&st.limits)?;
-    st.run(move |i| i.search(&req)).await.map(Json)
+    let expensive = req.filter.expanding_terms() > 0;
+    st.run_costed(expensive, move |i| i.search(&req)).await.map(Json)
 }
 
 /// Matching articles per day, week, month or year.
@@ -136,7 +137,10 @@ pub(crate) async fn search(State(st): Shared, RawQuery(raw): RawQuery) -> ApiRes
 pub(crate) async fn timeline(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<Timeline> {
     let p = params::Params::parse(raw.as_deref(), &st.limits)?;
     let req = p.timeline_request(&st.limits)?;
-    st.run(move |i| i.timeline(&req)).await.map(Json)
+    let expensive = req.filter.expanding_terms() > 0;
+    st.run_costed(expensive, move |i| i.timeline(&req))
+        .await
+        .map(Json)
 }
 
 /// The entities most associated with a query's matches.
@@ -155,7 +159,10 @@ pub(crate) async fn timeline(State(st): Shared, RawQuery(raw): RawQuery) -> ApiR
 pub(crate) async fn entities(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<EntitiesResponse> {
     let p = params::Params::parse(raw.as_deref(), &st.limits)?;
     let req = p.entities_request(&st.limits)?;
-    st.run(move |i| i.associated_entities(&req)).await.map(Json)
+    let expensive = req.filter.expanding_terms() > 0;
+    st.run_costed(expensive, move |i| i.associated_entities(&req))
+        .await
+        .map(Json)
 }
 
 /// Articles like the one with this id.

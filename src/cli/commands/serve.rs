@@ -20,6 +20,8 @@ pub fn serve(a: ServeArgs) -> Result<u8> {
         max_query_chars: a.max_query_chars.max(1),
         timeout: std::time::Duration::from_millis(a.timeout_ms.max(1)),
         max_concurrent: a.max_concurrent.unwrap_or(defaults.max_concurrent).max(1),
+        max_connections: a.max_connections.max(1),
+        idle_timeout: std::time::Duration::from_secs(a.idle_timeout.max(1)),
         ..defaults
     };
     let dir = a.location.path();
