@@ -215,3 +215,49 @@ fn a_corpus_of_unsupported_files_says_what_was_ignored() {
     );
     assert!(err.contains("no article files found"), "{err}");
 }
+
+#[test]
+fn dates_of_any_year_from_1_to_9999_are_stored_and_filtered() {
+    let c = corpus(&[
+        (
+            "old.txt",
+            b" date 1500-06-15 Old chronicle\n\nThe king rode to the abbey.",
+        ),
+        (
+            "roman.txt",
+            b" date 0005-03-01 Roman note\n\nThe emperor rode to the abbey.",
+        ),
+        (
+            "new.txt",
+            b" date 2023-09-13 New story\n\nThe minister rode to the abbey.",
+        ),
+        (
+            "future.txt",
+            b" date 2500-01-01 Future story\n\nA probe rode to the abbey.",
+        ),
+    ]);
+    let idx = tempfile::tempdir().unwrap();
+    let index = idx.path().join("i");
+    index_json(c.path(), &index, &[]);
+    let index_s = index.to_str().unwrap();
+    let search = |args: &[&str]| {
+        let mut a = vec!["search", "abbey", "--json", "--index", index_s, "--sort", "date"];
+        a.extend(args);
+        let r = newsdex_json(&a);
+        each_str(&r["hits"], "date")
+    };
+    assert_eq!(
+        search(&[]),
+        ["2500-01-01", "2023-09-13", "1500-06-15", "0005-03-01"]
+    );
+    assert_eq!(search(&["--until", "9999"]).len(), 4);
+    assert_eq!(
+        search(&["--since", "0001-01-01", "--until", "1600"]),
+        ["1500-06-15", "0005-03-01"]
+    );
+    let r = newsdex_json(&["search", "date:{1600 TO *}", "--json", "--index", index_s]);
+    assert_eq!(r["total"], 2, "{r}");
+    let out = newsdex(&["search", "abbey", "--since", "0000", "--index", index_s]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("years 0001 to 9999"), "{}", stderr(&out));
+}

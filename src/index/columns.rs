@@ -262,12 +262,7 @@ pub struct FlatDays {
 
 impl FlatDays {
     /// `None` when the segment's days span more than `u16` can hold.
-    pub(crate) fn decode(
-        column: &Column<tantivy::DateTime>,
-        first: i64,
-        last: i64,
-        max_doc: DocId,
-    ) -> Option<FlatDays> {
+    pub(crate) fn decode(column: &Column<i64>, first: i64, last: i64, max_doc: DocId) -> Option<FlatDays> {
         if last - first >= i64::from(u16::MAX) - 1 {
             return None;
         }
@@ -283,15 +278,11 @@ impl FlatDays {
             column.first_vals(&ids[..n], out);
             for d in out.iter() {
                 days.push(match d {
-                    Some(dt) => u16::try_from(day_of(*dt) - first + 1).ok()?,
+                    Some(day) => u16::try_from(*day - first + 1).ok()?,
                     None => 0,
                 });
             }
         }
         Some(FlatDays { days })
     }
-}
-
-pub(crate) fn day_of(dt: tantivy::DateTime) -> i64 {
-    dt.into_timestamp_secs().div_euclid(86_400)
 }

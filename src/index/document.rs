@@ -24,8 +24,8 @@ pub(crate) fn from_document(f: &Fields, doc: &TantivyDocument) -> Article {
         body: text(f.body).unwrap_or_default(),
         date: doc
             .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(dates::from_tantivy),
+            .and_then(|v| v.as_i64())
+            .and_then(dates::from_day_number),
         source: text(f.source),
         author: text(f.byline),
         authors: all(f.author),
@@ -75,8 +75,8 @@ pub(crate) fn to_document(f: &Fields, a: &Article) -> TantivyDocument {
             doc.add_u64(f.dup_band, band);
         }
     }
-    if let Some(d) = a.date {
-        doc.add_date(f.date, dates::to_tantivy(d));
+    if let Some(d) = a.date.and_then(dates::in_range) {
+        doc.add_i64(f.date, dates::day_number(d));
     }
     for kind in EntityKind::ALL {
         for name in a.entities.of_kind(kind) {

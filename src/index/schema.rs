@@ -6,8 +6,8 @@
 //! column (see [`entity_value`]), which is what facet counting reads.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
-    INDEXED, STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
+    STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::Index;
@@ -16,7 +16,7 @@ use crate::entities::EntityKind;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with
 /// another version is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Names of the fields, as used in queries (`title:`, `person:`) and on disk.
 pub mod names {
@@ -141,11 +141,9 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(NAME_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    let date = DateOptions::default()
-        .set_indexed()
-        .set_fast()
-        .set_stored()
-        .set_precision(DateTimePrecision::Seconds);
+    // Days since 1970-01-01 (see `dates::day_number`), not a tantivy date:
+    // those count nanoseconds and end at 1677 and 2262.
+    let date = NumericOptions::default().set_indexed().set_fast().set_stored();
 
     // Fast as well, so that the ids of collapsed duplicates are read
     // without loading their documents.
@@ -153,7 +151,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let path = b.add_text_field(names::PATH, STRING | STORED);
     let title = b.add_text_field(names::TITLE, text.clone());
     let body = b.add_text_field(names::BODY, text);
-    let date = b.add_date_field(names::DATE, date);
+    let date = b.add_i64_field(names::DATE, date);
     // A column only: counting reads it, and filters use the name fields. A
     // facet field was also indexed, and building the term dictionary of
     // every name (twice, with the name fields) cost 6% of a build's

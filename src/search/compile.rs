@@ -427,7 +427,7 @@ pub fn date_range(field: Field, from: Option<NaiveDate>, to: Option<NaiveDate>) 
         return Box::new(ExistsQuery::new(schema::names::DATE.to_string(), false));
     }
     let bound = |d: Option<NaiveDate>| match d {
-        Some(d) => Bound::Included(Term::from_field_date(field, dates::to_tantivy(d))),
+        Some(d) => Bound::Included(Term::from_field_i64(field, dates::day_number(d))),
         None => Bound::Unbounded,
     };
     Box::new(RangeQuery::new(bound(from), bound(to)))

@@ -94,8 +94,8 @@ pub(crate) fn to_hit(
     };
     let date = doc
         .get_first(f.date)
-        .and_then(|v| v.as_datetime())
-        .and_then(dates::from_tantivy)
+        .and_then(|v| v.as_i64())
+        .and_then(dates::from_day_number)
         .map(dates::format_ymd);
     Hit {
         id: first_text(doc, f.id).to_string(),

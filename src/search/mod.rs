@@ -169,10 +169,7 @@ impl NewsIndex {
             SortOrder::Relevance => searcher.search(query, &top.order_by_score()).map_err(err)?,
             SortOrder::Date => {
                 let by_date = top.order_by((
-                    (
-                        SortByStaticFastValue::<tantivy::DateTime>::for_field(names::DATE),
-                        Order::Desc,
-                    ),
+                    (SortByStaticFastValue::<i64>::for_field(names::DATE), Order::Desc),
                     (SortBySimilarityScore, Order::Desc),
                 ));
                 searcher
@@ -186,12 +183,9 @@ impl NewsIndex {
                 let newest = newest_day(searcher);
                 let half_life = req.half_life_days;
                 let recent = top.tweak_score(move |segment: &SegmentReader| {
-                    let column = segment.fast_fields().date(names::DATE).ok();
+                    let column = segment.fast_fields().i64(names::DATE).ok();
                     move |doc, score: f32| {
-                        let day = column
-                            .as_ref()
-                            .and_then(|c| c.first(doc))
-                            .map_or(i64::MIN / 2, |d| d.into_timestamp_secs().div_euclid(86_400));
+                        let day = column.as_ref().and_then(|c| c.first(doc)).unwrap_or(i64::MIN / 2);
                         let age = (newest - day).max(0) as f64;
                         (score as f64 * (-age / half_life).exp2()) as f32
                     }
@@ -221,8 +215,8 @@ fn newest_day(searcher: &Searcher) -> i64 {
     searcher
         .segment_readers()
         .iter()
-        .filter_map(|s| s.fast_fields().date(names::DATE).ok())
-        .map(|c| c.max_value().into_timestamp_secs().div_euclid(86_400))
+        .filter_map(|s| s.fast_fields().i64(names::DATE).ok())
+        .map(|c| c.max_value())
         .max()
         .unwrap_or(0)
 }

@@ -291,7 +291,9 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         // One expensive request works, the others queue apart: a cheap one
         // finds a free slot at once.
-        st.run_costed(false, slow(1)).await.expect("cheap work is answered");
+        st.run_costed(false, slow(1))
+            .await
+            .expect("cheap work is answered");
         for h in heavy {
             let _ = h.await;
         }

@@ -155,6 +155,9 @@ pub fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate)> {
             .flatten()
     };
     let parts: Vec<&str> = s.split('-').collect();
+    if parts[0] == "0000" {
+        return None;
+    }
     match parts[..] {
         [y] => {
             let y = num(y, 4)? as i32;
@@ -223,8 +226,8 @@ pub fn parse_user_date(
 /// A date the user typed that is none of the forms newsdex reads.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{input:?} is not a date: use 2023-09-13, 2023-09 or 2023, or a relative date such as \
-     today, yesterday, 7d, 2w, 3m or 1y"
+    "{input:?} is not a date: use 2023-09-13, 2023-09 or 2023 (years 0001 to 9999), or a \
+     relative date such as today, yesterday, 7d, 2w, 3m or 1y"
 )]
 pub struct DateError {
     /// The option or parameter it was given to (`--since`, `until`).
@@ -238,20 +241,32 @@ pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// The index stores a day as the UTC timestamp of its midnight.
-pub fn to_tantivy(date: NaiveDate) -> tantivy::DateTime {
-    let secs = date
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp();
-    tantivy::DateTime::from_timestamp_secs(secs)
+/// Day 0 of [`day_number`], 1970-01-01, counted from 0001-01-01 (day 1).
+const EPOCH_FROM_CE: i64 = 719_163;
+
+/// The index stores a day as its number of days since 1970-01-01 (negative
+/// before): every year from 1 to 9999 fits, where a tantivy date (a count
+/// of nanoseconds) holds only 1677 to 2262.
+pub fn day_number(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - EPOCH_FROM_CE
 }
 
-/// Inverse of [`to_tantivy`]; `None` for timestamps outside chrono's range.
-pub fn from_tantivy(dt: tantivy::DateTime) -> Option<NaiveDate> {
-    let secs = dt.into_timestamp_secs();
-    chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
+/// Inverse of [`day_number`]; `None` outside chrono's calendar.
+pub fn from_day_number(day: i64) -> Option<NaiveDate> {
+    i32::try_from(day + EPOCH_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// The first and last day newsdex reads and filters on.
+pub const FIRST_YEAR: i32 = 1;
+/// See [`FIRST_YEAR`].
+pub const LAST_YEAR: i32 = 9999;
+
+/// An article's date if newsdex can represent and print it (years 1 to
+/// 9999 in four digits); others are treated as undated.
+pub fn in_range(date: NaiveDate) -> Option<NaiveDate> {
+    (FIRST_YEAR..=LAST_YEAR).contains(&date.year()).then_some(date)
 }
 
 /// `YYYY-MM-DD`, the form of dates in every output.
@@ -311,7 +326,29 @@ mod tests {
     #[test]
     fn round_trips_through_the_index_representation() {
         let d = NaiveDate::from_ymd_opt(1987, 10, 20).unwrap();
-        assert_eq!(from_tantivy(to_tantivy(d)), Some(d));
+        assert_eq!(from_day_number(day_number(d)), Some(d));
+        assert_eq!(day_number(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()), 0);
+        for (y, m, d) in [
+            (1, 1, 1),
+            (1500, 6, 15),
+            (1677, 9, 20),
+            (2263, 1, 1),
+            (9999, 12, 31),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(from_day_number(day_number(date)), Some(date), "{date}");
+            assert_eq!(in_range(date), Some(date));
+        }
+        assert_eq!(in_range(NaiveDate::from_ymd_opt(0, 12, 31).unwrap()), None);
+        assert_eq!(
+            format_ymd(NaiveDate::from_ymd_opt(5, 3, 1).unwrap()),
+            "0005-03-01"
+        );
+        assert!(parse_user_date("--since", "0000", Side::Start, d).is_err());
+        assert_eq!(
+            parse_user_date("--until", "9999", Side::End, d),
+            Ok(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap())
+        );
         assert_eq!(format_month(d), "1987-10");
         assert_eq!(format_ymd(d), "1987-10-20");
     }

@@ -11,7 +11,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentReader;
 use tantivy::{DocId, Score};
 
-use crate::index::columns::{day_of, ColumnCache, FlatDays};
+use crate::index::columns::{ColumnCache, FlatDays};
 use crate::search::request::Interval;
 use crate::text::dates;
 
@@ -102,7 +102,7 @@ impl DayCounts {
 }
 
 fn day_to_date(day: i64) -> Option<NaiveDate> {
-    dates::from_tantivy(tantivy::DateTime::from_timestamp_secs(day * 86_400))
+    dates::from_day_number(day)
 }
 
 /// Collects [`DayCounts`] of the matching documents.
@@ -125,9 +125,8 @@ impl Collector for DayHistogram {
     type Child = DaySegmentCollector;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<DaySegmentCollector> {
-        let column = reader.fast_fields().date(&self.field)?;
-        let first = day_of(column.min_value());
-        let last = day_of(column.max_value());
+        let column = reader.fast_fields().i64(&self.field)?;
+        let (first, last) = (column.min_value(), column.max_value());
         let flat = self.columns.days.get(reader, &self.field, || {
             FlatDays::decode(&column, first, last, reader.max_doc())
         });
@@ -169,7 +168,7 @@ impl Collector for DayHistogram {
 }
 
 pub struct DaySegmentCollector {
-    column: Column<tantivy::DateTime>,
+    column: Column<i64>,
     flat: Option<Arc<FlatDays>>,
     first: i64,
     dense: Vec<u64>,
@@ -179,10 +178,9 @@ pub struct DaySegmentCollector {
 }
 
 impl DaySegmentCollector {
-    fn count(&mut self, date: Option<tantivy::DateTime>) {
+    fn count(&mut self, date: Option<i64>) {
         match date {
-            Some(dt) => {
-                let day = dt.into_timestamp_secs().div_euclid(86_400);
+            Some(day) => {
                 match usize::try_from(day - self.first)
                     .ok()
                     .and_then(|i| self.dense.get_mut(i))
@@ -267,10 +265,10 @@ mod tests {
     fn decoded_days_count_like_the_column() {
         use tantivy::collector::Count;
         use tantivy::query::AllQuery;
-        use tantivy::schema::{DateOptions, Schema, FAST, STRING};
+        use tantivy::schema::{NumericOptions, Schema, FAST, STRING};
         use tantivy::{Index, IndexWriter, TantivyDocument, Term};
         let mut b = Schema::builder();
-        let date = b.add_date_field("date", DateOptions::from(FAST));
+        let date = b.add_i64_field("date", NumericOptions::from(FAST));
         let id = b.add_text_field("id", STRING);
         let index = Index::create_in_ram(b.build());
         let mut w: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
@@ -279,8 +277,7 @@ mod tests {
             doc.add_text(id, i.to_string());
             // Every 7th undated; the others over 400 days.
             if i % 7 != 0 {
-                let secs = (18_000 + (i * 13) % 400) * 86_400;
-                doc.add_date(date, tantivy::DateTime::from_timestamp_secs(secs));
+                doc.add_i64(date, 18_000 + (i * 13) % 400);
             }
             w.add_document(doc).unwrap();
         }
@@ -327,7 +324,7 @@ mod tests {
 
     #[test]
     fn buckets_fill_gaps_in_calendar_order() {
-        let day = |s: &str| dates::to_tantivy(dates::parse_ymd(s).unwrap()).into_timestamp_secs() / 86_400;
+        let day = |s: &str| dates::day_number(dates::parse_ymd(s).unwrap());
         let mut c = DayCounts::default();
         for (d, n) in [("2023-01-30", 1), ("2023-02-01", 2), ("2023-04-02", 3)] {
             c.days.push((day(d), n));
