@@ -33,7 +33,8 @@ pub struct WriterLock {
 impl WriterLock {
     /// Takes the lock of the index at `dir` (creating the directory). When
     /// another process holds it: waits for it if `wait`, else fails with
-    /// [`Error::Busy`] once it has stayed taken for half a second.
+    /// [`Error::Busy`] once it has stayed taken for 0.3 s, so that a second
+    /// writer, process start included, exits within half a second.
     pub fn acquire(dir: &Path, wait: bool) -> Result<WriterLock> {
         let io = |action: &'static str| {
             let path = dir.join(LOCK_FILE);
@@ -86,7 +87,7 @@ impl WriterLock {
 /// process has just released. A run started in that moment (a test, or a
 /// program that embeds the library and spawns processes) would be refused by
 /// a lock nobody is really holding.
-const GRACE: Duration = Duration::from_millis(500);
+const GRACE: Duration = Duration::from_millis(300);
 
 /// `try_lock`, tried again for up to [`GRACE`] while the lock is taken.
 fn try_lock_with_grace(file: &File) -> std::result::Result<(), TryLockError> {
