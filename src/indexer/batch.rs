@@ -411,6 +411,30 @@ mod tests {
     }
 
     #[test]
+    fn a_giant_article_is_tagged_in_its_head_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let filler = "The talks went on through the night. ".repeat(MAX_TAGGED_BYTES / 30);
+        let text = format!("Giant\n\nAngela Merkel spoke first. {filler} Barack Obama spoke last.");
+        std::fs::write(dir.path().join("giant.txt"), text).unwrap();
+        let files = ingest::discover(dir.path(), &ingest::Walk::default())
+            .unwrap()
+            .files;
+        let run = Run::new(schema::build_schema().1);
+        let opts = IndexOptions::default();
+        let read = run.read(&files[0], None, &opts);
+        let (docs, _) = run.documents(&files[0], read, &opts, Instant::now());
+        let people: Vec<&str> = docs[0]
+            .get_all(run.fields.person)
+            .filter_map(|v| tantivy::schema::Value::as_str(&v))
+            .collect();
+        assert!(people.iter().any(|p| p.contains("Merkel")), "{people:?}");
+        assert!(
+            !people.iter().any(|p| p.contains("Obama")),
+            "past the head: {people:?}"
+        );
+    }
+
+    #[test]
     fn an_unreadable_file_keeps_what_the_index_holds_of_it() {
         let corpus = tempfile::tempdir().unwrap();
         std::fs::write(corpus.path().join("a.txt"), "Story\n\nThe okapi spoke.").unwrap();
