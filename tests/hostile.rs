@@ -261,3 +261,88 @@ fn dates_of_any_year_from_1_to_9999_are_stored_and_filtered() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("years 0001 to 9999"), "{}", stderr(&out));
 }
+
+/// `setpriv` to run as `nobody`, when this test runs as root (root reads
+/// every file, so permissions cannot be denied to it).
+#[cfg(unix)]
+fn as_nobody() -> Option<Vec<String>> {
+    let uid = std::process::Command::new("id").arg("-u").output().ok()?;
+    let root = String::from_utf8_lossy(&uid.stdout).trim() == "0";
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .ok()?;
+    (root && setpriv.status.success()).then(|| {
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            .map(String::from)
+            .to_vec()
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn permission_denied_deletes_nothing_and_is_retried_once_readable() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(prefix) = as_nobody() else {
+        eprintln!("skipped: needs root and setpriv to deny a file to a run");
+        return;
+    };
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    let top = tempfile::tempdir().unwrap();
+    mode(top.path(), 0o777);
+    let c = top.path().join("corpus");
+    for (rel, text) in [
+        ("a.txt", "A\n\nThe okapi story."),
+        ("sub/b.txt", "B\n\nThe zebra story."),
+        ("c.txt", "C\n\nThe tapir story."),
+    ] {
+        let p = c.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    }
+    for dir in [c.clone(), c.join("sub")] {
+        mode(&dir, 0o777);
+    }
+    let index = top.path().join("index");
+    let run = || {
+        let bin = env!("CARGO_BIN_EXE_newsdex");
+        let out = std::process::Command::new(&prefix[0])
+            .args(&prefix[1..])
+            .args([
+                bin,
+                "index",
+                c.to_str().unwrap(),
+                "--index",
+                index.to_str().unwrap(),
+                "--json",
+            ])
+            .args(["--entities", "none"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    // Unreadable from the start: reported, the others indexed.
+    mode(&c.join("c.txt"), 0o000);
+    let s = run();
+    assert_eq!(
+        (
+            s["articles"].as_u64(),
+            s["skipped_by_reason"]["unreadable"].as_u64()
+        ),
+        (Some(2), Some(1)),
+        "{s}"
+    );
+    // A directory that becomes unreadable keeps its articles.
+    mode(&c.join("sub"), 0o000);
+    let s = run();
+    assert_eq!(s["articles"], 2, "a transient error deleted articles: {s}");
+    assert_eq!(s["removed"], 0, "{s}");
+    // Readable again, with size and mtime unchanged: read this time.
+    mode(&c.join("sub"), 0o777);
+    mode(&c.join("c.txt"), 0o644);
+    let s = run();
+    assert_eq!(s["articles"], 3, "{s}");
+    assert!(s["skipped_by_reason"].get("unreadable").is_none(), "{s}");
+    assert_eq!(ids(&index, "story"), ["a.txt", "c.txt", "sub/b.txt"]);
+}
