@@ -111,6 +111,45 @@ fn a_full_name_also_finds_the_articles_that_use_only_the_surname() {
     // Within one article, "Mr Blair" is Tony Blair and no second person.
     let a = newsdex_json(&["tag", _dir.path().join("a.txt").to_str().unwrap()]);
     assert_eq!(a["entities"]["person"], serde_json::json!(["Tony Blair"]), "{a}");
+    // The chips of the article that says only "Mr Blair" name him in full,
+    // and so do `entities` and `similar`.
+    let short = newsdex_json(&["search", "critics", "--index", &idx, "--json"]);
+    assert_eq!(
+        short["hits"][0]["entities"]["person"],
+        serde_json::json!(["Tony Blair"]),
+        "{short}"
+    );
+    let people = newsdex_json(&[
+        "entities",
+        "",
+        "--type",
+        "person",
+        "--index",
+        &idx,
+        "--json",
+        "--min-count",
+        "1",
+    ]);
+    let listed: Vec<(String, u64)> = people["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, [("Tony Blair".to_string(), 3)], "{people}");
+    let similar = newsdex_json(&["similar", "a.txt", "--index", &idx, "--json"]);
+    for hit in similar["hits"].as_array().unwrap() {
+        assert_eq!(
+            hit["entities"]["person"],
+            serde_json::json!(["Tony Blair"]),
+            "{similar}"
+        );
+    }
 }
 
 #[test]

@@ -100,10 +100,12 @@ impl NewsIndex {
         };
 
         let highlighter = highlighter(self, &searcher, terms, req.snippet_chars)?;
+        let names = surnames::table(self, &searcher)?;
         let mut hits = Vec::with_capacity(req.limit);
         for ((score, addr), dups) in groups.into_iter().skip(req.offset).take(req.limit) {
             let doc: TantivyDocument = searcher.doc(addr).map_err(Error::tantivy(self.path()))?;
             let mut hit = to_hit(self.fields(), &doc, score, &highlighter, req.fragments.max(1));
+            surnames::resolve_people(&mut hit.entities.person, &names);
             hit.similar = ids(self, &searcher, &dups)?;
             hits.push(hit);
         }

@@ -110,6 +110,55 @@ pub fn short_forms(table: &SurnameTable, full: &str) -> Vec<String> {
     out
 }
 
+/// The full name `full` (lower-cased) written as `short` writes its words
+/// ("Reagan" gives "Ronald Reagan", "McCain" keeps its capitals), the other
+/// words (and shouted ones) capitalised.
+fn spell(full: &str, short: &str) -> String {
+    let written: Vec<&str> = short.split_whitespace().collect();
+    let spelt: Vec<String> = full
+        .split_whitespace()
+        .map(|w| match written.iter().find(|x| x.eq_ignore_ascii_case(w)) {
+            // A shouted headline's "OBAMA" is not how the name is written.
+            Some(x) if x.chars().any(char::is_lowercase) => x.to_string(),
+            _ => {
+                let mut c = w.chars();
+                c.next()
+                    .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            }
+        })
+        .collect();
+    spelt.join(" ")
+}
+
+/// The people of one article as its reader should see them: a short form
+/// the table resolves stands for its full name ("Obama" in an article that
+/// also names "Barack Obama" is one chip; alone, it reads "Barack Obama"),
+/// and spellings that differ only in case are one name (not the shouted
+/// one). Order is kept.
+pub fn resolve_people(names: &mut Vec<String>, table: &SurnameTable) {
+    let shouted = |s: &str| !s.chars().any(char::is_lowercase);
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names.drain(..) {
+        let resolved = match full_name(table, &name) {
+            Some(full) => match out.iter().position(|o| o.to_lowercase() == full) {
+                Some(_) => continue,
+                None => spell(full, &name),
+            },
+            None => name,
+        };
+        let lower = resolved.to_lowercase();
+        match out.iter().position(|o| o.to_lowercase() == lower) {
+            Some(i) => {
+                if shouted(&out[i]) && !shouted(&resolved) {
+                    out[i] = resolved;
+                }
+            }
+            None => out.push(resolved),
+        }
+    }
+    *names = out;
+}
+
 /// Person facet values with one value per person: a short form the table
 /// resolves ("Obama", "Mr Blair") counts for its full name when that is
 /// among the values, and spellings that differ only in case are one value
@@ -144,19 +193,7 @@ pub fn merge_people(values: Vec<FacetCount>, table: &SurnameTable, k: usize) -> 
         if at.contains_key(full) {
             continue;
         }
-        let written: Vec<&str> = v.value.split_whitespace().collect();
-        let spelt: Vec<String> = full
-            .split_whitespace()
-            .map(|w| match written.iter().find(|x| x.eq_ignore_ascii_case(w)) {
-                Some(x) => x.to_string(),
-                None => {
-                    let mut c = w.chars();
-                    c.next()
-                        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
-                }
-            })
-            .collect();
-        v.value = spelt.join(" ");
+        v.value = spell(full, &v.value);
     }
     // Values that are now equal are one.
     let mut seen: FxHashMap<String, usize> = FxHashMap::default();
@@ -212,6 +249,26 @@ mod tests {
         assert_eq!(full_name(&t, "Mr Brown"), None);
         assert!(short_forms(&t, "tony blair").contains(&"mr blair".to_string()));
         assert!(short_forms(&t, "cherie blair").is_empty());
+    }
+
+    #[test]
+    fn an_article_s_people_are_one_chip_per_person() {
+        let t: SurnameTable = [("obama".to_string(), "barack obama".to_string())]
+            .into_iter()
+            .collect();
+        let v = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut both = v(&[
+            "Obama",
+            "Ben Bernanke",
+            "Barack Obama",
+            "BEN BERNANKE",
+            "Mr Obama",
+        ]);
+        resolve_people(&mut both, &t);
+        assert_eq!(both, v(&["Barack Obama", "Ben Bernanke"]));
+        let mut alone = v(&["OBAMA", "Mr Brown"]);
+        resolve_people(&mut alone, &t);
+        assert_eq!(alone, v(&["Barack Obama", "Mr Brown"]));
     }
 
     #[test]

@@ -9,8 +9,10 @@ use crate::error::{Error, Result};
 use crate::index::schema::{self, names};
 use crate::index::NewsIndex;
 use crate::search::collect::facets::{self, FacetOrdCounts};
+use crate::search::compile::name_query;
 use crate::search::request::EntitiesRequest;
 use crate::search::response::{AssociatedEntity, EntitiesResponse, FacetCount};
+use crate::search::surnames;
 
 /// How many of the most frequent entities per kind are scored.
 const CANDIDATES: usize = 1_000;
@@ -48,15 +50,37 @@ impl NewsIndex {
                 CANDIDATES,
             )
             .map_err(Error::tantivy(self.path()))?;
+            // People under one name each, as in the people facet: "Obama"
+            // counts for Barack Obama where the archive says so.
+            let table = match kind {
+                EntityKind::Person => Some(surnames::table(self, &searcher)?),
+                _ => None,
+            };
+            let top = match &table {
+                Some(t) => surnames::merge_people(top, t, CANDIDATES),
+                None => top,
+            };
             for FacetCount { value: name, count } in top {
+                let count = count.min(total as u64);
                 if count < req.min_count {
                     continue;
                 }
-                let term = Term::from_field_text(self.fields().of_kind(kind), &schema::name_term(&name));
-                let corpus = searcher
-                    .doc_freq(&term)
-                    .map_err(Error::tantivy(self.path()))?
-                    .max(count);
+                let field = self.fields().of_kind(kind);
+                let short_forms = table
+                    .as_ref()
+                    .is_some_and(|t| !surnames::short_forms(t, &name.to_lowercase()).is_empty());
+                // The articles of the whole index under this name: with its
+                // short forms, each article once.
+                let corpus = if short_forms {
+                    let q = name_query(self, &searcher, field, kind.as_str(), &name)?;
+                    searcher
+                        .search(&*q, &Count)
+                        .map_err(Error::tantivy(self.path()))? as u64
+                } else {
+                    let term = Term::from_field_text(field, &schema::name_term(&name));
+                    searcher.doc_freq(&term).map_err(Error::tantivy(self.path()))?
+                }
+                .max(count);
                 let (p_q, p_all) = (count as f64 / n_q, corpus as f64 / n_all);
                 let score = if everything {
                     count as f64

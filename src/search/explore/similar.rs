@@ -73,10 +73,12 @@ impl NewsIndex {
         };
         let (scan, stem) = schema::text_analyzer_parts();
         let lead = Highlighter::new(scan, stem, HashMap::new(), 240);
+        let names = crate::search::surnames::table(self, &searcher)?;
         let mut hits = Vec::new();
         for ((score, a), dups) in groups.into_iter().take(req.limit) {
             let d: TantivyDocument = searcher.doc(a).map_err(Error::tantivy(self.path()))?;
             let mut hit = to_hit(f, &d, score, &lead, 1);
+            crate::search::surnames::resolve_people(&mut hit.entities.person, &names);
             hit.similar = ids(self, &searcher, &dups)?;
             hits.push(hit);
         }
