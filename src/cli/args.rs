@@ -246,6 +246,30 @@ pub struct IndexArgs {
     pub watch: bool,
 }
 
+/// A listening address: a socket address, a host name with a port, or a
+/// port alone (on loopback).
+fn parse_addr(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(port) = s.parse::<u16>() {
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    match s.to_socket_addrs() {
+        // localhost may be ::1 first; loopback IPv4 is what users expect.
+        Ok(mut addrs) => {
+            let all: Vec<_> = addrs.by_ref().collect();
+            all.iter()
+                .find(|a| a.is_ipv4())
+                .or(all.first())
+                .copied()
+                .ok_or_else(|| format!("{s:?} names no address"))
+        }
+        Err(e) => Err(format!("{s:?} is not HOST:PORT or a port ({e})")),
+    }
+}
+
 fn parse_field(s: &str) -> Result<(String, String), String> {
     let (field, name) = s
         .split_once('=')
@@ -412,9 +436,10 @@ pub struct SimilarArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Address to listen on. Loopback by default: another address (such as
-    /// 0.0.0.0:7700) makes the archive reachable from the network.
-    #[arg(long, default_value = "127.0.0.1:7700")]
+    /// Address to listen on: HOST:PORT (localhost:7700, 127.0.0.1:7700) or a
+    /// port alone (7744, on loopback). Loopback by default: another address
+    /// (such as 0.0.0.0:7700) makes the archive reachable from the network.
+    #[arg(long, default_value = "127.0.0.1:7700", value_parser = parse_addr)]
     pub addr: std::net::SocketAddr,
     /// Largest `limit` a request may ask for.
     #[arg(long, default_value_t = 100)]
@@ -509,4 +534,20 @@ pub struct StatsArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listening_addresses_take_a_port_alone_or_a_host_name() {
+        let loopback = |port| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        assert_eq!(parse_addr("7744"), Ok(loopback(7744)));
+        assert_eq!(parse_addr("127.0.0.1:7700"), Ok(loopback(7700)));
+        assert_eq!(parse_addr("localhost:7743"), Ok(loopback(7743)));
+        assert!(parse_addr("0.0.0.0:80").unwrap().ip().is_unspecified());
+        assert!(parse_addr("no such host:1").is_err());
+        assert!(parse_addr("70000").is_err());
+    }
 }

@@ -253,10 +253,11 @@ pub fn duplicates(out: &mut impl Write, groups: &[DuplicateGroup], limit: usize)
 pub fn stats(out: &mut impl Write, path: &Path, s: &IndexStats) -> io::Result<()> {
     writeln!(
         out,
-        "Index:     {} ({}, {} segments)",
+        "Index:     {} ({}, {} segment{})",
         path.display(),
         HumanBytes(s.index_bytes),
-        s.segments
+        s.segments,
+        if s.segments == 1 { "" } else { "s" }
     )?;
     writeln!(out, "Articles:  {} ({} undated)", s.articles, s.undated)?;
     match (&s.first_date, &s.last_date) {
@@ -276,10 +277,12 @@ pub fn stats(out: &mut impl Write, path: &Path, s: &IndexStats) -> io::Result<()
 
 pub fn index_summary(s: &IndexSummary) -> String {
     let mut line = format!(
-        "{} articles in the index; read {} files ({}) in {:.2} s, {:.1} MB/s: {} added, {} updated, {} removed, {} unchanged",
+        "{} article{} in the index; read {} file{} ({:.1} MB) in {:.2} s, {:.1} MB/s: {} added, {} updated, {} removed, {} unchanged",
         s.articles,
+        if s.articles == 1 { "" } else { "s" },
         s.files,
-        HumanBytes(s.bytes),
+        if s.files == 1 { "" } else { "s" },
+        s.bytes as f64 / 1e6,
         s.seconds,
         s.mb_per_sec,
         s.added,
