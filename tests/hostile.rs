@@ -25,6 +25,20 @@ fn index_json(corpus: &Path, index: &Path, extra: &[&str]) -> Value {
     newsdex_json(&args)
 }
 
+/// `newsdex index` with its summary for people (on stderr), into a new index.
+fn index_as_text(corpus: &Path) -> (std::process::Output, tempfile::TempDir) {
+    let idx = tempfile::tempdir().unwrap();
+    let out = newsdex(&[
+        "index",
+        corpus.to_str().unwrap(),
+        "--index",
+        idx.path().join("i").to_str().unwrap(),
+        "--entities",
+        "none",
+    ]);
+    (out, idx)
+}
+
 fn ids(index: &Path, query: &str) -> Vec<String> {
     let r = newsdex_json(&[
         "search",
@@ -143,15 +157,7 @@ fn names_differing_only_in_invalid_bytes_are_two_articles_and_a_rerun_changes_no
 #[test]
 fn escape_sequences_in_file_names_do_not_reach_the_terminal() {
     let c = corpus(&[("red\u{1b}[31m.txt", b"   \n")]);
-    let idx = tempfile::tempdir().unwrap();
-    let out = newsdex(&[
-        "index",
-        c.path().to_str().unwrap(),
-        "--index",
-        idx.path().join("i").to_str().unwrap(),
-        "--entities",
-        "none",
-    ]);
+    let (out, _idx) = index_as_text(c.path());
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("skipped red\\u{1b}[31m.txt: "), "{err}");
@@ -200,13 +206,7 @@ fn a_missing_corpus_fails_once_with_a_json_record_and_makes_no_index() {
 #[test]
 fn a_corpus_of_unsupported_files_says_what_was_ignored() {
     let c = corpus(&[("a.pdf", b"%PDF-1.4"), ("b.pdf", b"%PDF-1.4"), ("c.docx", b"PK")]);
-    let idx = tempfile::tempdir().unwrap();
-    let out = newsdex(&[
-        "index",
-        c.path().to_str().unwrap(),
-        "--index",
-        idx.path().join("i").to_str().unwrap(),
-    ]);
+    let (out, _idx) = index_as_text(c.path());
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(

@@ -131,10 +131,7 @@ pub enum Format {
 /// The format of a file from its name (a `.gz` suffix is looked through).
 /// `None` for files that are not articles.
 pub fn format_of(rel: &str) -> Option<Format> {
-    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    match ext {
+    match extension(rel).as_str() {
         "txt" | "text" | "" => Some(Format::Text),
         "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
         "json" => Some(Format::Json),
@@ -144,6 +141,13 @@ pub fn format_of(rel: &str) -> Option<Format> {
         // Images, archives, office files…: not articles.
         _ => None,
     }
+}
+
+/// A file's extension, lower-cased, looking through `.gz` ("" for none).
+pub(crate) fn extension(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    name.rsplit_once('.').map_or("", |(_, e)| e).to_string()
 }
 
 /// Files above this size are skipped unless the caller raises the cap: no

@@ -73,10 +73,10 @@ pub struct Discovery {
 impl Discovery {
     fn ignore(&mut self, rel: &str) {
         self.ignored += 1;
-        let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-        let name = name.strip_suffix(".gz").unwrap_or(&name);
-        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        *self.ignored_by_extension.entry(ext.to_string()).or_insert(0) += 1;
+        *self
+            .ignored_by_extension
+            .entry(super::extension(rel))
+            .or_insert(0) += 1;
     }
 
     /// True when `rel` lies under a path that could not be read this time.

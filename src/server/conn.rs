@@ -202,6 +202,15 @@ impl GuardedStream {
         self.timer.as_mut().reset(tokio::time::Instant::now() + wait);
     }
 
+    /// Bytes of an answer went out: the connection waits for its next
+    /// request from now on.
+    fn wrote(&mut self, written: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+            self.touch(ANSWERED);
+        }
+        written
+    }
+
     fn closed(&self) -> io::Error {
         io::Error::new(io::ErrorKind::TimedOut, "connection idle too long")
     }
@@ -269,12 +278,7 @@ impl AsyncWrite for GuardedStream {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.tcp).poll_write(cx, data);
-        if let Poll::Ready(Ok(n)) = written {
-            if n > 0 {
-                this.touch(ANSWERED);
-            }
-        }
-        written
+        this.wrote(written)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -292,12 +296,7 @@ impl AsyncWrite for GuardedStream {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.tcp).poll_write_vectored(cx, bufs);
-        if let Poll::Ready(Ok(n)) = written {
-            if n > 0 {
-                this.touch(ANSWERED);
-            }
-        }
-        written
+        this.wrote(written)
     }
 
     fn is_write_vectored(&self) -> bool {
