@@ -76,7 +76,8 @@ pub use indexer::{
     DEFAULT_SECONDS_PER_FILE,
 };
 pub use search::{
-    dir_size, EntitiesRequest, FacetCount, Facets, Filter, Hit, IndexStats, Interval, SearchRequest,
-    SearchResponse, SimilarRequest, SortOrder, TimelineRequest,
+    dir_size, ArticleView, DuplicateOf, EntitiesRequest, FacetCount, Facets, Filter, Hit, IndexStats,
+    Interval, Relaxation, SearchRequest, SearchResponse, SimilarRequest, SortOrder, Suggestion,
+    TimelineRequest,
 };
 pub use text::dates;

@@ -212,7 +212,7 @@ fn entity_filters_match_canonical_names_in_any_case() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("no place named \"texas\""),
+        stderr(&out).contains("no place named \"Texas\""),
         "{}",
         stderr(&out)
     );

@@ -170,6 +170,12 @@ impl NewsIndex {
             .unwrap_or_default())
     }
 
+    /// The corpus directory last indexed into this index (absolute), when
+    /// its last commit recorded one: article paths are relative to it.
+    pub fn corpus(&self) -> Result<Option<PathBuf>> {
+        Ok(self.payload()?.corpus.map(PathBuf::from))
+    }
+
     /// Every article in the index, ordered by id (for exports and checks).
     pub fn articles(&self) -> Result<Vec<crate::Article>> {
         let searcher = self.reader.searcher();

@@ -18,6 +18,12 @@ pub(crate) struct CommitPayload {
     /// whole has no document to carry its stamp.
     #[serde(default)]
     pub problems: BTreeMap<String, FileProblems>,
+    /// The corpus directory indexed, absolute.
+    #[serde(default)]
+    pub corpus: Option<String>,
+    /// When this commit was made, in seconds since the Unix epoch.
+    #[serde(default)]
+    pub committed_at: Option<i64>,
 }
 
 /// What the index records of one source file.

@@ -38,6 +38,8 @@ pub(crate) struct Run {
     pub(crate) undated: AtomicU64,
     pub(crate) files: AtomicU64,
     pub(crate) bytes: AtomicU64,
+    /// The corpus, as each commit records it.
+    pub(crate) corpus: Option<std::path::PathBuf>,
 }
 
 impl Run {
@@ -54,6 +56,7 @@ impl Run {
             undated: AtomicU64::new(0),
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            corpus: None,
         }
     }
 
@@ -117,7 +120,12 @@ impl Run {
                 let reader = batches
                     .get(k + 1)
                     .map(|next| s.spawn(|| run.read_ahead(next, &busy, stamps, opts)));
-                let committed = commit(writer, &problems.lock().unwrap(), index_dir);
+                let committed = commit(
+                    writer,
+                    &problems.lock().unwrap(),
+                    index_dir,
+                    run.corpus.as_deref(),
+                );
                 busy.store(false, Ordering::Relaxed);
                 let ahead = reader.map_or_else(Vec::new, |r| {
                     r.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -372,10 +380,13 @@ pub(crate) fn commit(
     writer: &mut IndexWriter,
     problems: &BTreeMap<String, FileProblems>,
     dir: &Path,
+    corpus: Option<&Path>,
 ) -> Result<()> {
     let payload = serde_json::to_string(&CommitPayload {
         schema_version: SCHEMA_VERSION,
         problems: problems.clone(),
+        corpus: corpus.map(|c| c.to_string_lossy().into_owned()),
+        committed_at: Some(chrono::Utc::now().timestamp()),
     })
     .expect("payload serialises");
     let mut prepared = writer.prepare_commit().map_err(Error::tantivy(dir))?;
@@ -448,12 +459,12 @@ mod tests {
             .files
             .remove(0);
         assert!(run.index_file(&writer, &file, None, &opts).unwrap().is_none());
-        commit(&mut writer, &BTreeMap::new(), idx.path()).unwrap();
+        commit(&mut writer, &BTreeMap::new(), idx.path(), None).unwrap();
         // The same file, failing to open this time.
         file.abs = corpus.path().join("gone.txt");
         let problems = run.index_file(&writer, &file, None, &opts).unwrap().unwrap();
         assert!(problems.retry());
-        commit(&mut writer, &BTreeMap::new(), idx.path()).unwrap();
+        commit(&mut writer, &BTreeMap::new(), idx.path(), None).unwrap();
         news.reload().unwrap();
         assert_eq!(news.num_articles(), 1, "a read error deletes nothing");
     }

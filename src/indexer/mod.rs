@@ -186,12 +186,18 @@ pub fn index_corpus(
     let total_bytes: u64 = plan.to_read.iter().map(|f| f.size).sum();
     progress.phase(Phase::Indexing, Some(total_bytes));
     let mut run = Run::new(news.fields().clone());
+    run.corpus = Some(corpus.canonicalize().unwrap_or_else(|_| corpus.to_path_buf()));
     run.removed = plan.removed.len() as u64;
     run.unchanged = plan.unchanged;
     let problems = Mutex::new(std::mem::take(&mut plan.problems));
     run.write_batches(&mut writer, &plan, &problems, opts, progress, index_dir)?;
     if run.commits == 0 && (run.removed > 0 || opts.full || news.payload()?.schema_version == 0) {
-        commit(&mut writer, &problems.lock().unwrap(), index_dir)?;
+        commit(
+            &mut writer,
+            &problems.lock().unwrap(),
+            index_dir,
+            run.corpus.as_deref(),
+        )?;
         run.commits += 1;
     }
 

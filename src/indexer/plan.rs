@@ -181,7 +181,7 @@ mod tests {
         // Recorded by a run, the unreadable file is planned for reading.
         let mut writer = news.tantivy().writer_with_num_threads(1, 15_000_000).unwrap();
         let problems = BTreeMap::from([("a.txt".to_string(), unreadable)]);
-        crate::indexer::batch::commit(&mut writer, &problems, news.path()).unwrap();
+        crate::indexer::batch::commit(&mut writer, &problems, news.path(), None).unwrap();
         news.reload().unwrap();
         let p = plan(&news, &d, false).unwrap();
         let to_read: Vec<&str> = p.to_read.iter().map(|f| f.rel.as_str()).collect();

@@ -316,9 +316,9 @@ pub fn name_query(
     searcher: &Searcher,
     field: Field,
     facet_root: &'static str,
-    name: &str,
+    typed: &str,
 ) -> Result<Box<dyn Query>> {
-    let mut name = schema::name_term(name.trim());
+    let mut name = schema::name_term(typed.trim());
     let mut term = Term::from_field_text(field, &name);
     let mut df = searcher.doc_freq(&term).map_err(Error::tantivy(index.path()))?;
     // "kcna" is indexed under its listed name, Korean Central News Agency.
@@ -343,7 +343,8 @@ pub fn name_query(
                 other => other,
             },
             suggestions: close_names(index, searcher, facet_root, &name)?,
-            name,
+            // As the reader wrote it, not as the index folds it.
+            name: typed.trim().to_string(),
         });
     }
     let exact: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));

@@ -10,6 +10,7 @@ mod collapse;
 mod collect;
 mod compile;
 mod explore;
+mod forgive;
 mod hits;
 mod request;
 mod response;
@@ -39,10 +40,11 @@ use compile::{date_range, filter, name_query, Compiler, HighlightTerms};
 use hits::{highlighter, ids, to_hit};
 pub use request::{
     EntitiesRequest, Filter, Interval, SearchRequest, SimilarRequest, SortOrder, TimelineRequest,
-    UnknownChoice, FACET_TOP, HALF_LIFE_DAYS, MAX_FRAGMENTS, MAX_LIMIT, MAX_OFFSET,
+    UnknownChoice, FACET_TOP, HALF_LIFE_DAYS, MAX_FACET_VALUES, MAX_FRAGMENTS, MAX_LIMIT, MAX_OFFSET,
 };
 pub use response::{
-    AssociatedEntity, DuplicateGroup, EntitiesResponse, FacetCount, Facets, Hit, SearchResponse, Timeline,
+    ArticleView, AssociatedEntity, DuplicateGroup, DuplicateOf, EntitiesResponse, FacetCount, Facets, Hit,
+    Relaxation, SearchResponse, Suggestion, Timeline,
 };
 pub use stats::{dir_size, IndexStats};
 
@@ -51,6 +53,16 @@ impl NewsIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         req.validate()?;
+        if req.forgiving {
+            if let Some((fixed, note)) = forgive::literal_quote(&req.filter.query) {
+                let mut read = req.clone();
+                read.filter.query = fixed;
+                let mut response = self.search(&read)?;
+                response.query = req.filter.query.clone();
+                response.notes.insert(0, note);
+                return Ok(response);
+            }
+        }
         let searcher = self.searcher();
         let (query, terms) = self.build_query(&searcher, &req.filter)?;
 
@@ -109,14 +121,80 @@ impl NewsIndex {
             hit.similar = ids(self, &searcher, &dups)?;
             hits.push(hit);
         }
-        let facets = facets_of(self, &searcher, &fc, &days, req.interval)?;
-        Ok(SearchResponse {
+        let facets = facets_of(self, &searcher, &fc, &days, req.interval, req.facet_limit)?;
+        let spelling = if req.forgiving {
+            forgive::suggest(self, &searcher, &req.filter.query)?
+        } else {
+            Vec::new()
+        };
+        let did_you_mean = forgive::corrected(&req.filter.query, &spelling);
+        let mut response = SearchResponse {
             query: req.filter.query.clone(),
             total: total as u64,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            took_ms: 0.0,
             hits,
             facets,
-        })
+            spelling,
+            did_you_mean,
+            ..Default::default()
+        };
+        if total == 0 && req.forgiving {
+            if let Some(better) = response.did_you_mean.clone() {
+                let mut retry = req.clone();
+                retry.filter.query = better.clone();
+                retry.forgiving = false;
+                let found = self.search(&retry)?;
+                if found.total > 0 {
+                    response.total = found.total;
+                    response.hits = found.hits;
+                    response.facets = found.facets;
+                    response.corrected_query = Some(better);
+                }
+            }
+            if response.total == 0 {
+                response.without = self.relaxations(&searcher, &req.filter)?;
+            }
+        }
+        response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        Ok(response)
+    }
+
+    /// For a filtered search that matched nothing: the matches without each
+    /// of its filters, those that would give some first.
+    fn relaxations(&self, searcher: &Searcher, filter: &Filter) -> Result<Vec<Relaxation>> {
+        let mut out = Vec::new();
+        let mut count = |f: &Filter, name: &str, value: String| -> Result<()> {
+            let (q, _) = self.build_query(searcher, f)?;
+            let total = searcher
+                .search(&*q, &Count)
+                .map_err(Error::tantivy(self.path()))? as u64;
+            out.push(Relaxation {
+                filter: name.to_string(),
+                value,
+                total,
+            });
+            Ok(())
+        };
+        if filter.since.is_some() || filter.until.is_some() {
+            let mut f = filter.clone();
+            f.since = None;
+            f.until = None;
+            let show = |d: Option<chrono::NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
+            count(
+                &f,
+                "dates",
+                format!("{} – {}", show(filter.since), show(filter.until)),
+            )?;
+        }
+        for (names, root) in filter.names() {
+            for (i, name) in names.iter().enumerate() {
+                let mut f = filter.clone();
+                f.names_mut(root).remove(i);
+                count(&f, root, name.clone())?;
+            }
+        }
+        out.sort_by_key(|r| std::cmp::Reverse(r.total));
+        Ok(out)
     }
 
     /// The request's query with its filters, and the terms to highlight.
@@ -230,9 +308,10 @@ fn facets_of(
     fc: &[SegmentCounts],
     days: &DayCounts,
     interval: Interval,
+    limit: usize,
 ) -> Result<Facets> {
     let top_of = |root: &str| {
-        facets::top_k(searcher, index.columns(), names::ENTITY, fc, root, FACET_TOP)
+        facets::top_k(searcher, index.columns(), names::ENTITY, fc, root, limit)
             .map_err(Error::tantivy(index.path()))
     };
     // People: more candidates, then short forms and case variants count
@@ -243,11 +322,11 @@ fn facets_of(
         names::ENTITY,
         fc,
         EntityKind::Person.as_str(),
-        FACET_TOP * 3,
+        limit * 3,
     )
     .map_err(Error::tantivy(index.path()))?;
     let table = surnames::table(index, searcher)?;
-    let people = surnames::merge_people(people, &table, FACET_TOP);
+    let people = surnames::merge_people(people, &table, limit);
     Ok(Facets {
         person: people,
         org: top_of(EntityKind::Org.as_str())?,

@@ -15,6 +15,8 @@ use crate::text::dates::{self, Side};
 
 /// How many values each facet lists.
 pub const FACET_TOP: usize = 10;
+/// Most values a facet may list.
+pub const MAX_FACET_VALUES: usize = 200;
 /// Largest page a request may ask for.
 pub const MAX_LIMIT: usize = 10_000;
 /// Deepest a request may page.
@@ -209,6 +211,18 @@ impl Filter {
             .any(|n| !n.is_empty())
     }
 
+    /// The list of names of one facet root.
+    pub(crate) fn names_mut(&mut self, root: &str) -> &mut Vec<String> {
+        match root {
+            r if r == EntityKind::Person.as_str() => &mut self.person,
+            r if r == EntityKind::Org.as_str() => &mut self.org,
+            r if r == EntityKind::Place.as_str() => &mut self.place,
+            schema::SOURCE_FACET => &mut self.source,
+            schema::AUTHOR_FACET => &mut self.author,
+            _ => &mut self.ticker,
+        }
+    }
+
     /// The names to match, each list with its facet root.
     pub(crate) fn names(&self) -> [(&[String], &'static str); 6] {
         [
@@ -261,6 +275,12 @@ pub struct SearchRequest {
     pub exact_facets: bool,
     /// Bucket width of the date facet.
     pub interval: Interval,
+    /// Values listed per facet.
+    pub facet_limit: usize,
+    /// Forgive what a reader gets wrong: suggest spellings for words the
+    /// archive lacks, search the corrected query when nothing matches, and
+    /// read an unmatched quote as a plain character.
+    pub forgiving: bool,
 }
 
 impl Default for SearchRequest {
@@ -276,6 +296,8 @@ impl Default for SearchRequest {
             collapse: true,
             exact_facets: false,
             interval: Interval::Month,
+            facet_limit: FACET_TOP,
+            forgiving: true,
         }
     }
 }
@@ -347,6 +369,12 @@ impl SearchRequest {
             return bad(
                 "fragments",
                 format!("{} is above the maximum of {MAX_FRAGMENTS}", self.fragments),
+            );
+        }
+        if self.facet_limit > MAX_FACET_VALUES {
+            return bad(
+                "facet limit",
+                format!("{} is above the maximum of {MAX_FACET_VALUES}", self.facet_limit),
             );
         }
         if !(self.half_life_days.is_finite() && self.half_life_days > 0.0) {

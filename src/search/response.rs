@@ -83,7 +83,7 @@ pub struct Hit {
 }
 
 /// The answer to a [`SearchRequest`]; serialises to the JSON contract.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     /// The query as given.
@@ -96,6 +96,77 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// Facets over every match.
     pub facets: Facets,
+    /// Query words the archive lacks or rarely uses, each with its closest
+    /// frequent spelling in the index.
+    #[serde(default)]
+    pub spelling: Vec<Suggestion>,
+    /// The query with those spellings, when there are any.
+    #[serde(default)]
+    pub did_you_mean: Option<String>,
+    /// Set when the query matched nothing and the hits are those of this
+    /// corrected query instead (`forgiving`, the default).
+    #[serde(default)]
+    pub corrected_query: Option<String>,
+    /// How the query was read where it was not taken as written (an
+    /// unmatched quote read as a plain character).
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// With no match: how many articles each filter's removal would give.
+    #[serde(default)]
+    pub without: Vec<Relaxation>,
+}
+
+/// A query word and the spelling the index suggests for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Suggestion {
+    /// The word as typed.
+    pub word: String,
+    /// The closest spelling that the archive uses often.
+    pub suggestion: String,
+    /// Articles containing the suggestion.
+    pub articles: u64,
+}
+
+/// A filter of a search that matched nothing, and the matches without it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Relaxation {
+    /// The filter's name: person, org, place, source, author, ticker or dates.
+    pub filter: String,
+    /// Its value (a name, or the date range as given).
+    pub value: String,
+    /// Matching articles without this filter.
+    pub total: u64,
+}
+
+/// One article for reading: the article, its title and body as HTML with
+/// the query's words marked, and its near-duplicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ArticleView {
+    /// The whole article.
+    pub article: crate::article::Article,
+    /// The title, escaped, with `<mark>` around query words.
+    pub title_html: String,
+    /// The body, escaped, with `<mark>` around query words; line breaks kept.
+    pub body_html: String,
+    /// Words marked in the body.
+    pub marked: usize,
+    /// Near-duplicates of the article (wire copies, reprints).
+    pub duplicates: Vec<DuplicateOf>,
+}
+
+/// A near-duplicate of an article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct DuplicateOf {
+    /// Its id.
+    pub id: String,
+    /// Its headline.
+    pub title: String,
+    /// `YYYY-MM-DD`, or null.
+    pub date: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

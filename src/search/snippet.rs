@@ -182,6 +182,28 @@ impl Highlighter {
     }
 }
 
+impl Highlighter {
+    /// The whole of `text` as escaped HTML with `<mark>` around query
+    /// words, whitespace kept; and how many words were marked.
+    pub fn mark_all(&self, text: &str) -> (String, usize) {
+        let matches = self.find(text);
+        let mut out = String::with_capacity(text.len() + 16 * matches.len());
+        let mut at = 0;
+        for m in &matches {
+            if m.start < at {
+                continue;
+            }
+            escape_into(&text[at..m.start], &mut out);
+            out.push_str("<mark>");
+            escape_into(&text[m.start..m.end], &mut out);
+            out.push_str("</mark>");
+            at = m.end;
+        }
+        escape_into(&text[at..], &mut out);
+        (out, matches.len())
+    }
+}
+
 impl Snippet {
     /// The snippet as HTML: text escaped, highlights in `<mark>`.
     pub fn to_html(&self) -> String {
@@ -358,6 +380,17 @@ mod tests {
 
     fn marked(s: &Snippet) -> Vec<&str> {
         s.highlights.iter().map(|&[a, b]| &s.text[a..b]).collect()
+    }
+
+    #[test]
+    fn mark_all_keeps_the_whole_text_and_escapes_it() {
+        let h = highlighter(&["missil"], 40);
+        let (html, n) = h.mark_all("A <b> missile.\n\nMissiles again & again.");
+        assert_eq!(n, 2);
+        assert_eq!(
+            html,
+            "A &lt;b&gt; <mark>missile</mark>.\n\n<mark>Missiles</mark> again &amp; again."
+        );
     }
 
     #[test]

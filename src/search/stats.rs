@@ -30,6 +30,12 @@ pub struct IndexStats {
     pub segments: usize,
     /// Most frequent entities and articles per month, over the whole index.
     pub top: Facets,
+    /// The corpus directory last indexed into it (absolute), when known.
+    #[serde(default)]
+    pub corpus: Option<String>,
+    /// When the index last changed, `YYYY-MM-DD HH:MM:SS UTC`.
+    #[serde(default)]
+    pub updated: Option<String>,
 }
 
 impl NewsIndex {
@@ -48,14 +54,20 @@ impl NewsIndex {
                 ),
             )
             .map_err(Error::tantivy(self.path()))?;
+        let payload = self.payload()?;
         Ok(IndexStats {
+            corpus: payload.corpus,
+            updated: payload
+                .committed_at
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
             articles: count as u64,
             undated: days.undated,
             first_date: days.first().map(dates::format_ymd),
             last_date: days.last().map(dates::format_ymd),
             index_bytes: dir_size(self.path()),
             segments: searcher.segment_readers().len(),
-            top: super::facets_of(self, &searcher, &fc, &days, Interval::Month)?,
+            top: super::facets_of(self, &searcher, &fc, &days, Interval::Month, super::FACET_TOP)?,
         })
     }
 }

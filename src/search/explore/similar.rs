@@ -88,6 +88,7 @@ impl NewsIndex {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: Facets::default(),
+            ..Default::default()
         })
     }
 }
