@@ -133,6 +133,15 @@ fn every_endpoint_answers_with_the_library_json() {
     let a = s.ok(&format!("/api/articles/{id}"));
     assert_eq!(a["id"], id);
     assert!(a["body"].as_str().unwrap().len() > 20);
+    // The article for reading: the query's words marked, its page served.
+    let view = s.ok(&format!("/api/read/{id}?q=crude"));
+    assert_eq!(view["article"]["id"], id);
+    assert!(view["body_html"].as_str().unwrap().contains("<mark>"), "{view}");
+    assert!(view["marked"].as_u64().unwrap() >= 1);
+    assert!(view["duplicates"].is_array());
+    let (status, page) = s.get(&format!("/articles/{id}?q=crude"));
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"reader\""));
     let sim = s.ok(&format!("/api/similar/{id}?limit=3"));
     assert!(!common::each_str(&sim["hits"], "id").contains(&id.to_string()));
     let st = s.ok("/api/stats");
@@ -148,9 +157,16 @@ fn every_endpoint_answers_with_the_library_json() {
 #[test]
 fn errors_are_json_with_the_right_status() {
     let (_c, _i, s) = fixture_server();
-    let (st, v) = s.json("/api/search?q=%22crude");
+    let (st, v) = s.json("/api/search?q=%22crude&forgiving=false");
     assert_eq!(st, 400);
     assert_eq!(error_of(&v).0, 400);
+    assert_eq!(v["error"]["column"], 1);
+    // Forgiving (the default), the stray quote is ignored with a note.
+    let (st, v) = s.json("/api/search?q=%22crude");
+    assert_eq!(st, 200);
+    assert!(v["notes"][0].as_str().unwrap().contains("column 1"), "{v}");
+    let (st, v) = s.json("/api/search?q=(crude");
+    assert_eq!(st, 400, "other malformed queries stay errors");
     assert_eq!(v["error"]["column"], 1);
     let (st, v) = s.json("/api/search?q=*&person=Putn");
     assert_eq!(st, 400);
@@ -466,12 +482,16 @@ fn the_openapi_document_matches_the_live_responses() {
         .to_string();
     let cases = [
         ("/api/search", "/api/search?q=crude&fragments=2&by=year", 200),
-        ("/api/search", "/api/search?q=%22crude", 400),
+        ("/api/search", "/api/search?q=(crude", 400),
         ("/api/timeline", "/api/timeline?q=oil", 200),
         ("/api/entities", "/api/entities?q=*&min_count=1", 200),
         ("/api/similar/{id}", &format!("/api/similar/{id}"), 200),
         ("/api/articles/{id}", &format!("/api/articles/{id}"), 200),
         ("/api/articles/{id}", "/api/articles/none", 404),
+        ("/api/read/{id}", &format!("/api/read/{id}?q=crude"), 200),
+        ("/api/read/{id}", "/api/read/none", 404),
+        ("/api/search", "/api/search?q=crood", 200),
+        ("/api/search", "/api/search?q=crude&place=Vienna&until=1980", 200),
         ("/api/stats", "/api/stats", 200),
         ("/healthz", "/healthz", 200),
     ];

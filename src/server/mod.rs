@@ -128,6 +128,7 @@ pub fn router(dir: &FsPath, limits: Limits) -> Router {
     });
     let api = Router::new()
         .route("/", get(page))
+        .route("/articles/{*id}", get(page))
         .route("/assets/app.js", get(app_js))
         .route("/assets/app.css", get(app_css))
         .route("/healthz", get(healthz))
@@ -137,6 +138,7 @@ pub fn router(dir: &FsPath, limits: Limits) -> Router {
         .route("/api/entities", get(entities))
         .route("/api/similar/{*id}", get(similar))
         .route("/api/articles/{*id}", get(article))
+        .route("/api/read/{*id}", get(read))
         .route("/api/stats", get(stats))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         .with_state(state.clone());

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use super::error::ApiError;
 use crate::entities::EntityKind;
 use crate::search::{
-    EntitiesRequest, Filter, Interval, SearchRequest, SortOrder, TimelineRequest, UnknownChoice,
-    MAX_FRAGMENTS,
+    EntitiesRequest, Filter, Interval, SearchRequest, SortOrder, TimelineRequest, UnknownChoice, FACET_TOP,
+    MAX_FACET_VALUES, MAX_FRAGMENTS,
 };
 
 /// What one request may ask for. Every limit is configurable on `serve`.
@@ -112,6 +112,11 @@ impl Params {
             .collect()
     }
 
+    /// A text parameter that may appear once; empty when absent.
+    pub fn text(&self, key: &str) -> Result<String, ApiError> {
+        Ok(self.one(key)?.unwrap_or("").to_string())
+    }
+
     /// A parameter that may appear once.
     fn one(&self, key: &str) -> Result<Option<&str>, ApiError> {
         let mut it = self.0.iter().filter(|(k, _)| k == key);
@@ -197,6 +202,8 @@ impl Params {
             "collapse",
             "exact_facets",
             "by",
+            "facet_limit",
+            "forgiving",
         ]);
         self.only(&allowed)?;
         let mut req = SearchRequest {
@@ -214,6 +221,8 @@ impl Params {
         req.collapse = self.flag("collapse", true)?;
         req.exact_facets = self.flag("exact_facets", false)?;
         req.interval = self.choice::<Interval>("by")?.unwrap_or_default();
+        req.facet_limit = self.bounded("facet_limit", FACET_TOP, 1, MAX_FACET_VALUES)?;
+        req.forgiving = self.flag("forgiving", true)?;
         Ok(req)
     }
 

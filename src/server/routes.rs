@@ -12,8 +12,8 @@ use super::error::{ApiResult, ErrorBody, ErrorDetail};
 use super::{params, Shared};
 use crate::search::{AssociatedEntity, EntitiesResponse, Timeline};
 use crate::{
-    Article, Entities, EntityKind, FacetCount, Facets, Hit, IndexStats, Interval, SearchResponse,
-    SimilarRequest, SortOrder,
+    Article, ArticleView, DuplicateOf, Entities, EntityKind, FacetCount, Facets, Hit, IndexStats, Interval,
+    Relaxation, SearchResponse, SimilarRequest, SortOrder, Suggestion,
 };
 
 /// `GET /healthz`.
@@ -33,7 +33,7 @@ pub struct Health {
         title = "newsdex",
         description = "Search a news archive: ranked articles with highlighted passages, facets, timelines, entities, similar articles."
     ),
-    paths(search, timeline, entities, similar, article, stats, healthz),
+    paths(search, timeline, entities, similar, article, read, stats, healthz),
     components(schemas(
         SearchResponse,
         Hit,
@@ -47,6 +47,10 @@ pub struct Health {
         AssociatedEntity,
         EntityKind,
         Article,
+        ArticleView,
+        DuplicateOf,
+        Suggestion,
+        Relaxation,
         IndexStats,
         ErrorBody,
         ErrorDetail,
@@ -108,6 +112,8 @@ pub(crate) async fn openapi() -> Response {
         ("collapse" = Option<bool>, Query, description = "Fold near-duplicates into their best hit (default true)"),
         ("exact_facets" = Option<bool>, Query, description = "Count entity facets over every match rather than a sample of broad result sets (default false)"),
         ("by" = Option<Interval>, Query, description = "Bucket width of facets.dates"),
+        ("facet_limit" = Option<usize>, Query, description = "Values per facet, 1 to 200 (default 10)"),
+        ("forgiving" = Option<bool>, Query, description = "Suggest spellings, search the corrected query when nothing matches, read an unmatched quote as a plain character (default true)"),
     ),
     responses(
         (status = 200, body = SearchResponse),
@@ -195,6 +201,26 @@ pub(crate) async fn similar(
 )]
 pub(crate) async fn article(State(st): Shared, Path(id): Path<String>) -> ApiResult<Article> {
     st.run(move |i| i.article(&id)).await.map(Json)
+}
+
+/// One article for reading: title and body as HTML with the query's words
+/// marked, and its near-duplicates.
+#[utoipa::path(get, path = "/api/read/{id}",
+    params(
+        ("id" = String, Path, description = "Article id as in hits[].id (may contain slashes)"),
+        ("q" = Option<String>, Query, description = "Query whose words to mark"),
+    ),
+    responses((status = 200, body = ArticleView), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody))
+)]
+pub(crate) async fn read(
+    State(st): Shared,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<ArticleView> {
+    let p = params::Params::parse(raw.as_deref(), &st.limits)?;
+    p.only(&["q"])?;
+    let q = p.text("q")?;
+    st.run(move |i| i.article_view(&id, &q)).await.map(Json)
 }
 
 /// What the index holds.
