@@ -197,6 +197,60 @@ fn fields_prefix_fuzzy_and_dates_in_the_query() {
 }
 
 #[test]
+fn a_forgiving_search_reads_a_stray_quote_and_corrects_a_misspelling() {
+    let v = newsdex_json(&["search", "ballistic \"missile", "--index", index(), "--json"]);
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    assert!(v["notes"][0].as_str().unwrap().contains("column 11"), "{v}");
+    let plain = newsdex_json(&["search", "ballistic missile", "--index", index(), "--json"]);
+    assert_eq!(v["total"], plain["total"]);
+
+    // A word the archive lacks: its closest frequent spelling is searched.
+    let v = newsdex_json(&["search", "misile", "--index", index(), "--json"]);
+    assert_eq!(v["did_you_mean"], "missile", "{v}");
+    assert_eq!(v["corrected_query"], "missile", "{v}");
+    assert!(v["total"].as_u64().unwrap() > 0);
+    let text = newsdex(&["search", "misile", "--index", index()]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("No article matches \"misile\"; showing"),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+
+    // --literal takes it as written: nothing matches, exit 1.
+    let out = newsdex(&["search", "misile", "--index", index(), "--json", "--literal"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 0);
+    assert!(v["spelling"].as_array().unwrap().is_empty());
+
+    // Nothing matches with a filter: the answer says what removing it gives.
+    let v = newsdex_json(&[
+        "search",
+        "missile",
+        "--index",
+        index(),
+        "--json",
+        "--place",
+        "North Korea",
+        "--until",
+        "1990",
+    ]);
+    assert_eq!(v["total"], 0);
+    let without: Vec<(String, u64)> = v["without"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["filter"].as_str().unwrap().to_string(),
+                w["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(without.iter().any(|(f, n)| f == "dates" && *n > 0), "{without:?}");
+}
+
+#[test]
 fn malformed_queries_get_a_one_line_error_with_the_column() {
     let cases = [
         ("ballistic \"missile", "column 11: unclosed quote"),
@@ -212,7 +266,8 @@ fn malformed_queries_get_a_one_line_error_with_the_column() {
         ("\"...\"", "has no searchable words"),
     ];
     for (q, msg) in cases {
-        let out = newsdex(&["search", q, "--index", index()]);
+        // --literal: by default an unmatched quote is read as a space.
+        let out = newsdex(&["search", q, "--index", index(), "--literal"]);
         assert_eq!(out.status.code(), Some(2), "{q}");
         let err = stderr(&out);
         assert!(err.contains(msg), "{q}: {err}");
@@ -256,7 +311,7 @@ fn entity_filters_are_case_insensitive_and_unknown_names_suggest() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("no person named \"putn\"") && err.contains("did you mean Vladimir Putin"),
+        err.contains("no person named \"Putn\"") && err.contains("did you mean Vladimir Putin"),
         "{err}"
     );
     let out = newsdex(&["search", "person:putin", "--index", index()]);

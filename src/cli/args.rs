@@ -15,7 +15,8 @@ pub const DEFAULT_INDEX: &str = "index";
 pub const EXIT_CODES: &str = "\
 Exit status:
   0  success (files that were skipped are reported, not fatal)
-  1  the work failed: unreadable corpus, missing or broken index, I/O error
+  1  search: nothing matched (as grep); any command: the work failed
+     (unreadable corpus, missing or broken index, I/O error; said on stderr)
   2  usage error: bad option, malformed query, invalid date
   3  with `index --strict`: the index was written, but some files were skipped
  75  another `newsdex index` (or `compact`) is writing this index; the message
@@ -99,6 +100,12 @@ pub enum Command {
     /// Example: newsdex entities oil --type person
     #[command(after_help = EXIT_CODES)]
     Entities(EntitiesArgs),
+    /// Print one article: headline, date, source, authors, URL, file,
+    /// people, organisations, places, near-duplicates, then its text.
+    ///
+    /// Example: newsdex show reut-00042.txt --query "oil prices"
+    #[command(after_help = EXIT_CODES)]
+    Show(ShowArgs),
     /// Articles like a given one (more-like-this over title and body),
     /// without its own near-duplicates unless --include-duplicates.
     ///
@@ -383,6 +390,9 @@ pub struct TimelineArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Colour the bars.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -413,6 +423,24 @@ pub struct EntitiesArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Id of the article (as shown by search).
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Mark the words of this query in the text (in colour).
+    #[arg(long, short = 'q', default_value = "")]
+    pub query: String,
+    /// Print as JSON: the article, its text as HTML with the words marked,
+    /// and its near-duplicates (as the API's /api/read/{id}).
+    #[arg(long)]
+    pub json: bool,
+    /// Colour the headline and marked words.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Args)]
@@ -481,7 +509,8 @@ pub struct DuplicatesArgs {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// What to search for ("*" for every article); see the query language
-    /// above. A query starting with "-" goes after "--": `search -- -test`.
+    /// above. A query may start with "-": `search -test missile`.
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
     #[command(flatten)]
     pub location: IndexLocation,
@@ -519,6 +548,13 @@ pub struct SearchArgs {
     /// Bucket width of the date facet.
     #[arg(long, value_parser = interval(), default_value = "month")]
     pub by: Interval,
+    /// Values listed per facet (people, organisations, ...).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub facets: u32,
+    /// Take the query as written: no spelling suggestions, no corrected
+    /// search when nothing matches, and an unmatched quote is an error.
+    #[arg(long)]
+    pub literal: bool,
     /// Print the response as JSON (the contract documented in README.md).
     #[arg(long)]
     pub json: bool,

@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Search(a) => commands::search::search(a),
         Command::Timeline(a) => commands::explore::timeline(a),
         Command::Entities(a) => commands::explore::entities(a),
+        Command::Show(a) => commands::explore::show(a),
         Command::Similar(a) => commands::explore::similar(a),
         Command::Duplicates(a) => commands::explore::duplicates(a),
         Command::Serve(a) => commands::serve::serve(a),

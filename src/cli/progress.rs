@@ -23,7 +23,8 @@ impl Progress for Bar {
                 self.bar.set_position(0);
                 self.bar.set_style(
                     ProgressStyle::with_template(
-                        "{msg:>10} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
+                        // The bar takes what the terminal's width leaves.
+                        "{msg:>9} [{wide_bar}] {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} eta {eta}",
                     )
                     .expect("valid template")
                     .progress_chars("=> "),

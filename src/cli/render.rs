@@ -3,13 +3,14 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use indicatif::HumanBytes;
+use indicatif::DecimalBytes;
 use newsdex::search::{DuplicateGroup, EntitiesResponse, Timeline};
-use newsdex::{EntityKind, FacetCount, IndexStats, IndexSummary, SearchResponse};
+use newsdex::{ArticleView, EntityKind, FacetCount, IndexStats, IndexSummary, SearchResponse};
 
 const BOLD: &str = "\x1b[1m";
 const MARK: &str = "\x1b[1;33m";
 const DIM: &str = "\x1b[2m";
+const BAR: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
 /// Text from files and their names as the terminal may show it: control
@@ -74,42 +75,162 @@ fn marked_snippet(snippet: &str, highlights: &[[usize; 2]], color: bool) -> Stri
     out
 }
 
+/// Where text output wraps: at the terminal's width, or nowhere when
+/// stdout is a pipe or a file (a script reads whole lines, as from ripgrep).
+#[derive(Clone, Copy, Debug)]
+pub struct Width(pub Option<usize>);
+
+impl Width {
+    /// The width of the terminal on stdout (`COLUMNS` when set), or none.
+    pub fn of_stdout() -> Width {
+        use std::io::IsTerminal;
+        Width::of(io::stdout().is_terminal())
+    }
+
+    /// The same for stderr, where progress and run summaries go.
+    pub fn of_stderr() -> Width {
+        use std::io::IsTerminal;
+        Width::of(io::stderr().is_terminal())
+    }
+
+    fn of(terminal: bool) -> Width {
+        if !terminal {
+            return Width(None);
+        }
+        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+        let size = || terminal_size::terminal_size().map(|(w, _)| w.0 as usize);
+        Width(columns.or_else(size).filter(|w| *w >= 20))
+    }
+
+    /// A report of several lines, each filled, the ones after the first
+    /// indented under it.
+    pub fn fill_report(&self, text: &str) -> String {
+        text.lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let body = line.trim_start();
+                let indent = &line[..line.len() - body.len()];
+                if i == 0 {
+                    self.fill(body, "", "  ")
+                } else {
+                    self.fill(body, indent, &format!("{indent}  "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// `text` filled to the width: `first` before its first line, `rest`
+    /// before the others; words longer than a line are broken, so that no
+    /// line is wider than the terminal.
+    pub fn fill(&self, text: &str, first: &str, rest: &str) -> String {
+        match self.0 {
+            None => format!("{first}{text}"),
+            Some(w) => textwrap::fill(
+                text,
+                textwrap::Options::new(w)
+                    .initial_indent(first)
+                    .subsequent_indent(rest)
+                    .break_words(true),
+            ),
+        }
+    }
+}
+
+/// The snippet without the title it starts with: a title made of the first
+/// sentence would otherwise be printed twice.
+fn without_title<'a>(title: &str, snippet: &'a str, highlights: &[[usize; 2]]) -> (&'a str, Vec<[usize; 2]>) {
+    let t = title.trim().trim_end_matches(['.', '…']);
+    let cut = snippet
+        .get(..t.len())
+        .filter(|head| t.len() >= 20 && head.eq_ignore_ascii_case(t))
+        .map(|_| {
+            let rest = &snippet[t.len()..];
+            t.len() + (rest.len() - rest.trim_start_matches(['.', ' ', ':', '-', '—']).len())
+        });
+    match cut {
+        Some(n) if n < snippet.len() => {
+            let hs = highlights
+                .iter()
+                .filter(|h| h[0] >= n)
+                .map(|h| [h[0] - n, h[1] - n])
+                .collect();
+            (&snippet[n..], hs)
+        }
+        _ => (snippet, highlights.to_vec()),
+    }
+}
+
 pub fn search_response(
     out: &mut impl Write,
     r: &SearchResponse,
     offset: usize,
     color: bool,
+    width: Width,
+    corpus: Option<&Path>,
 ) -> io::Result<()> {
     let noun = if r.total == 1 { "article" } else { "articles" };
-    writeln!(
-        out,
-        "{} {noun} match {:?} ({:.1} ms)",
-        r.total, r.query, r.took_ms
-    )?;
+    for note in &r.notes {
+        writeln!(out, "{}", width.fill(&format!("note: {note}"), "", "  "))?;
+    }
+    let head = match &r.corrected_query {
+        Some(c) => format!(
+            "No article matches {:?}; showing the {} {noun} matching {:?} ({:.1} ms)",
+            r.query, r.total, c, r.took_ms
+        ),
+        None => format!("{} {noun} match {:?} ({:.1} ms)", r.total, r.query, r.took_ms),
+    };
+    writeln!(out, "{}", width.fill(&head, "", "  "))?;
+    if r.corrected_query.is_none() {
+        if let Some(d) = &r.did_you_mean {
+            let line = format!("Did you mean {d:?}?");
+            writeln!(out, "{}", width.fill(&paint(&line, BOLD, color), "", "  "))?;
+        }
+    }
+    for w in &r.without {
+        let line = format!(
+            "Without the {} filter {:?}: {} article{}",
+            w.filter,
+            w.value,
+            w.total,
+            if w.total == 1 { "" } else { "s" }
+        );
+        writeln!(out, "{}", width.fill(&line, "  ", "    "))?;
+    }
     if r.hits.is_empty() {
         return Ok(());
     }
     writeln!(out)?;
     for (i, hit) in r.hits.iter().enumerate() {
         let date = hit.date.as_deref().unwrap_or("undated");
+        let number = format!("{:>3}. ", offset + i + 1);
+        // Painted after wrapping: escapes do not count as width.
+        let title = width.fill(&format!("{}  {date}", printable(&hit.title)), &number, "     ");
+        let (title, when) = title.rsplit_once(date).unwrap_or((&title, ""));
         writeln!(
             out,
-            "{:>3}. {}  {}",
-            offset + i + 1,
-            paint(&printable(&hit.title), BOLD, color),
-            paint(date, DIM, color)
+            "{}{}{}",
+            paint_lines(title, BOLD, color),
+            paint(date, DIM, color),
+            when
         )?;
-        writeln!(
-            out,
-            "     {}",
-            marked_snippet(&hit.snippet, &hit.highlights, color)
-        )?;
-        let mut meta = vec![printable(&hit.path).into_owned()];
+        let (snippet, highlights) = without_title(&hit.title, &hit.snippet, &hit.highlights);
+        if !snippet.is_empty() {
+            let text = marked_snippet(snippet, &highlights, color);
+            writeln!(out, "{}", width.fill(&text, "     ", "     "))?;
+        }
+        let path = match corpus {
+            Some(root) => root.join(&hit.path).display().to_string(),
+            None => hit.path.clone(),
+        };
+        let path = width.fill(&printable(&path), "     ", "     ");
+        writeln!(out, "{}", paint_lines(&path, DIM, color))?;
+        let mut names = Vec::new();
         for kind in EntityKind::ALL {
-            let names = hit.entities.of_kind(kind);
-            if !names.is_empty() {
-                let shown: Vec<&str> = names.iter().take(4).map(String::as_str).collect();
-                meta.push(format!(
+            let of_kind = hit.entities.of_kind(kind);
+            if !of_kind.is_empty() {
+                let shown: Vec<&str> = of_kind.iter().take(4).map(String::as_str).collect();
+                names.push(format!(
                     "{}: {}",
                     kind_label(kind).to_lowercase(),
                     shown.join(", ")
@@ -119,25 +240,30 @@ pub fn search_response(
         if !hit.similar.is_empty() {
             let shown: Vec<&str> = hit.similar.iter().take(5).map(String::as_str).collect();
             let more = if hit.similar.len() > 5 { ", …" } else { "" };
-            meta.push(format!(
+            names.push(format!(
                 "+{} similar: {}{more}",
                 hit.similar.len(),
                 shown.join(", ")
             ));
         }
-        writeln!(out, "     {}", paint(&meta.join(" · "), DIM, color))?;
+        for line in names {
+            let line = width.fill(&printable(&line), "     ", "       ");
+            writeln!(out, "{}", paint_lines(&line, DIM, color))?;
+        }
         writeln!(out)?;
     }
-    for kind in EntityKind::ALL {
-        let values = r.facets.of_kind(kind);
-        if !values.is_empty() {
-            writeln!(
-                out,
-                "{}: {}",
-                paint(kind_label(kind), BOLD, color),
-                facet_line(values)
-            )?;
+    let facet = |out: &mut dyn Write, label: &str, values: &[FacetCount]| -> io::Result<()> {
+        if values.is_empty() {
+            return Ok(());
         }
+        let text = format!("{label}: {}", facet_line(values));
+        let filled = width.fill(&printable(&text), "", "  ");
+        // The label in bold: it is the first thing of the first line.
+        let (l, rest) = filled.split_at(label.len().min(filled.len()));
+        writeln!(out, "{}{rest}", paint(l, BOLD, color))
+    };
+    for kind in EntityKind::ALL {
+        facet(out, kind_label(kind), r.facets.of_kind(kind))?;
     }
     if r.facets.estimated {
         writeln!(
@@ -146,15 +272,9 @@ pub fn search_response(
             paint("(name counts estimated from a sample of the matches)", DIM, color)
         )?;
     }
-    for (label, values) in [
-        ("Sources", &r.facets.source),
-        ("Authors", &r.facets.author),
-        ("Tickers", &r.facets.ticker),
-    ] {
-        if !values.is_empty() {
-            writeln!(out, "{}: {}", paint(label, BOLD, color), facet_line(values))?;
-        }
-    }
+    facet(out, "Sources", &r.facets.source)?;
+    facet(out, "Authors", &r.facets.author)?;
+    facet(out, "Tickers", &r.facets.ticker)?;
     let mut dated: Vec<FacetCount> = r.facets.dates.iter().filter(|f| f.count > 0).cloned().collect();
     let mut label = format!("{:?}s", r.facets.interval);
     // Decades of months do not fit a terminal line: show years instead
@@ -163,8 +283,105 @@ pub fn search_response(
         dated = by_year(&dated);
         label = "Years".into();
     }
-    if !dated.is_empty() {
-        writeln!(out, "{}: {}", paint(&label, BOLD, color), facet_line(&dated))?;
+    facet(out, &label, &dated)?;
+    Ok(())
+}
+
+/// Each line of `text` painted apart, so that a style never runs into the
+/// indent of the next line.
+fn paint_lines(text: &str, style: &str, color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|line| {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            format!("{indent}{}", paint(body, style, true))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The HTML of [`ArticleView`] as terminal text: `<mark>` in colour (or
+/// dropped), entities unescaped.
+fn html_to_terminal(html: &str, color: bool) -> String {
+    let (open, close) = if color { (MARK, RESET) } else { ("", "") };
+    html.replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// One article for reading in the terminal.
+pub fn article(
+    out: &mut impl Write,
+    v: &ArticleView,
+    query: &str,
+    color: bool,
+    width: Width,
+    corpus: Option<&Path>,
+) -> io::Result<()> {
+    let a = &v.article;
+    let title = printable(&html_to_terminal(&v.title_html, false)).into_owned();
+    writeln!(out, "{}", paint_lines(&width.fill(&title, "", ""), BOLD, color))?;
+    let mut meta = vec![a.date.map_or("undated".to_string(), |d| d.to_string())];
+    meta.extend(a.source.clone());
+    if !a.authors.is_empty() {
+        meta.push(format!("by {}", a.authors.join(", ")));
+    } else if let Some(author) = &a.author {
+        meta.push(format!("by {author}"));
+    }
+    let meta = printable(&meta.join(" · ")).into_owned();
+    writeln!(out, "{}", paint_lines(&width.fill(&meta, "", "  "), DIM, color))?;
+    let path = match corpus {
+        Some(root) => root.join(&a.path).display().to_string(),
+        None => a.path.clone(),
+    };
+    let mut fields = vec![("File", path)];
+    fields.extend(a.url.clone().map(|u| ("URL", u)));
+    for kind in EntityKind::ALL {
+        let names = a.entities.of_kind(kind);
+        if !names.is_empty() {
+            fields.push((kind_label(kind), names.join(", ")));
+        }
+    }
+    if !a.tickers.is_empty() {
+        fields.push(("Tickers", a.tickers.join(", ")));
+    }
+    if !v.duplicates.is_empty() {
+        let copies: Vec<String> = v
+            .duplicates
+            .iter()
+            .map(|d| format!("{} ({})", d.id, d.date.as_deref().unwrap_or("undated")))
+            .collect();
+        fields.push(("Copies", copies.join(", ")));
+    }
+    for (name, value) in fields {
+        let line = printable(&format!("{name}: {value}")).into_owned();
+        writeln!(out, "{}", paint_lines(&width.fill(&line, "", "  "), DIM, color))?;
+    }
+    if !query.is_empty() {
+        let n = v.marked;
+        writeln!(
+            out,
+            "{}",
+            paint(
+                &format!("{n} word{} marked for {query:?}", if n == 1 { "" } else { "s" }),
+                DIM,
+                color
+            )
+        )?;
+    }
+    // Control characters are escaped before the marks become colour.
+    for para in v.body_html.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let flat = para.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = html_to_terminal(&printable(&flat), color);
+        writeln!(out)?;
+        writeln!(out, "{}", width.fill(&text, "", ""))?;
     }
     Ok(())
 }
@@ -189,7 +406,7 @@ fn by_year(buckets: &[FacetCount]) -> Vec<FacetCount> {
 }
 
 /// A horizontal bar chart, one line per bucket.
-pub fn timeline(out: &mut impl Write, t: &Timeline, width: usize) -> io::Result<()> {
+pub fn timeline(out: &mut impl Write, t: &Timeline, width: usize, color: bool) -> io::Result<()> {
     let noun = if t.total == 1 { "article" } else { "articles" };
     let by = format!("{:?}", t.interval).to_lowercase();
     writeln!(out, "{} {noun} match {:?}, by {by}", t.total, t.query)?;
@@ -201,7 +418,7 @@ pub fn timeline(out: &mut impl Write, t: &Timeline, width: usize) -> io::Result<
         if !eighths.is_multiple_of(8) {
             bar.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8 - 1]);
         }
-        writeln!(out, "{:>10} {:>7} {bar}", b.value, b.count)?;
+        writeln!(out, "{:>10} {:>7} {}", b.value, b.count, paint(&bar, BAR, color))?;
     }
     if t.undated > 0 {
         writeln!(out, "{:>10} {:>7}", "undated", t.undated)?;
@@ -209,32 +426,37 @@ pub fn timeline(out: &mut impl Write, t: &Timeline, width: usize) -> io::Result<
     Ok(())
 }
 
-pub fn entities(out: &mut impl Write, r: &EntitiesResponse) -> io::Result<()> {
-    writeln!(
-        out,
+pub fn entities(out: &mut impl Write, r: &EntitiesResponse, width: Width) -> io::Result<()> {
+    let head = format!(
         "Entities of the {} articles matching {:?} (of {} in the index)",
         r.total, r.query, r.articles
-    )?;
+    );
+    writeln!(out, "{}", width.fill(&head, "", "  "))?;
     writeln!(
         out,
         "{:>9} {:>7} {:>7}  {:<7} name",
         "score", "matches", "corpus", "type"
     )?;
     for e in &r.entities {
-        writeln!(
-            out,
-            "{:>9.4} {:>7} {:>7}  {:<7} {}",
+        let row = format!(
+            "{:>9.4} {:>7} {:>7}  {:<7} ",
             e.score,
             e.count,
             e.corpus_count,
-            e.kind.as_str(),
-            e.name
-        )?;
+            e.kind.as_str()
+        );
+        let indent = " ".repeat(row.len());
+        writeln!(out, "{}", width.fill(&printable(&e.name), &row, &indent))?;
     }
     Ok(())
 }
 
-pub fn duplicates(out: &mut impl Write, groups: &[DuplicateGroup], limit: usize) -> io::Result<()> {
+pub fn duplicates(
+    out: &mut impl Write,
+    groups: &[DuplicateGroup],
+    limit: usize,
+    width: Width,
+) -> io::Result<()> {
     let articles: usize = groups.iter().map(|g| g.ids.len()).sum();
     writeln!(
         out,
@@ -244,32 +466,51 @@ pub fn duplicates(out: &mut impl Write, groups: &[DuplicateGroup], limit: usize)
     for g in groups.iter().take(limit) {
         writeln!(out, "\n{} copies:", g.ids.len())?;
         for (id, title) in g.ids.iter().zip(&g.titles) {
-            writeln!(out, "  {id}  {title}")?;
+            let line = printable(&format!("{id}  {title}")).into_owned();
+            writeln!(out, "{}", width.fill(&line, "  ", "    "))?;
         }
     }
     Ok(())
 }
 
-pub fn stats(out: &mut impl Write, path: &Path, s: &IndexStats) -> io::Result<()> {
-    writeln!(
-        out,
-        "Index:     {} ({}, {} segment{})",
+pub fn stats(out: &mut impl Write, path: &Path, s: &IndexStats, width: Width) -> io::Result<()> {
+    let line = |out: &mut dyn Write, label: &str, value: &str| {
+        let head = format!("{label:<11}");
+        writeln!(out, "{}", width.fill(&printable(value), &head, "           "))
+    };
+    let size = format!(
+        "{} ({}, {} segment{})",
         path.display(),
-        HumanBytes(s.index_bytes),
+        DecimalBytes(s.index_bytes),
         s.segments,
         if s.segments == 1 { "" } else { "s" }
+    );
+    line(out, "Index:", &size)?;
+    if let Some(corpus) = &s.corpus {
+        line(out, "Corpus:", corpus)?;
+    }
+    if let Some(updated) = &s.updated {
+        line(out, "Updated:", updated)?;
+    }
+    line(
+        out,
+        "Articles:",
+        &format!("{} ({} undated)", s.articles, s.undated),
     )?;
-    writeln!(out, "Articles:  {} ({} undated)", s.articles, s.undated)?;
     match (&s.first_date, &s.last_date) {
-        (Some(a), Some(b)) => writeln!(out, "Dates:     {a} … {b}")?,
-        _ => writeln!(out, "Dates:     none")?,
+        (Some(a), Some(b)) => line(out, "Dates:", &format!("{a} … {b}"))?,
+        _ => line(out, "Dates:", "none")?,
     }
     for kind in EntityKind::ALL {
+        let label = format!("{}:", kind_label(kind));
         writeln!(
             out,
-            "{:<15}{}",
-            format!("{}:", kind_label(kind)),
-            facet_line(s.top.of_kind(kind))
+            "{}",
+            width.fill(
+                &printable(&facet_line(s.top.of_kind(kind))),
+                &format!("{label:<15}"),
+                "               "
+            )
         )?;
     }
     Ok(())

@@ -24,17 +24,29 @@ pub fn newsdex(args: &[&str]) -> Output {
     newsdex_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
-/// Runs `newsdex`, asserts success, and parses stdout as JSON.
+/// Runs `newsdex`, asserts success, and parses stdout as JSON. A `search`
+/// that matched nothing exits 1 with its (empty) answer: that is success.
 pub fn newsdex_json(args: &[&str]) -> Value {
     let out = newsdex(args);
+    let value: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+    let no_match = out.status.code() == Some(1)
+        && args.first() == Some(&"search")
+        && value.as_ref().is_some_and(|v| v["total"] == 0);
     assert!(
-        out.status.success(),
+        out.status.success() || no_match,
         "newsdex {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    if out.status.success() && args.first() == Some(&"search") {
+        assert_ne!(
+            value.as_ref().map(|v| &v["total"]),
+            Some(&Value::from(0)),
+            "a search without matches exits 1"
+        );
+    }
+    value.unwrap_or_else(|| {
         panic!(
-            "newsdex {args:?} printed no JSON ({e}): {}",
+            "newsdex {args:?} printed no JSON: {}",
             String::from_utf8_lossy(&out.stdout)
         )
     })

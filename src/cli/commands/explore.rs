@@ -4,7 +4,7 @@
 use anyhow::Result;
 use newsdex::{EntitiesRequest, EntityKind, NewsIndex, SimilarRequest, TimelineRequest};
 
-use crate::cli::args::{DuplicatesArgs, EntitiesArgs, KindArg, SimilarArgs, TimelineArgs};
+use crate::cli::args::{DuplicatesArgs, EntitiesArgs, KindArg, ShowArgs, SimilarArgs, TimelineArgs};
 use crate::cli::render;
 
 pub fn timeline(a: TimelineArgs) -> Result<u8> {
@@ -18,8 +18,10 @@ pub fn timeline(a: TimelineArgs) -> Result<u8> {
     if a.json {
         super::print_json(&t)?;
     } else {
-        let width = terminal_width().saturating_sub(24).clamp(10, 60);
-        render::timeline(&mut std::io::stdout().lock(), &t, width)?;
+        let columns = render::Width::of_stdout().0.unwrap_or(80);
+        let width = columns.saturating_sub(24).clamp(10, 60);
+        let color = super::search::use_color(a.color);
+        render::timeline(&mut std::io::stdout().lock(), &t, width, color)?;
     }
     Ok(0)
 }
@@ -41,7 +43,28 @@ pub fn entities(a: EntitiesArgs) -> Result<u8> {
     if a.json {
         super::print_json(&r)?;
     } else {
-        render::entities(&mut std::io::stdout().lock(), &r)?;
+        render::entities(&mut std::io::stdout().lock(), &r, render::Width::of_stdout())?;
+    }
+    Ok(0)
+}
+
+pub fn show(a: ShowArgs) -> Result<u8> {
+    super::ensure_default_index(&a.location)?;
+    let index = NewsIndex::open(a.location.path())?;
+    let view = index.article_view(&a.id, &a.query)?;
+    if a.json {
+        super::print_json(&view)?;
+    } else {
+        let corpus = index.corpus()?;
+        let color = super::search::use_color(a.color);
+        render::article(
+            &mut std::io::stdout().lock(),
+            &view,
+            &a.query,
+            color,
+            render::Width::of_stdout(),
+            corpus.as_deref(),
+        )?;
     }
     Ok(0)
 }
@@ -57,7 +80,15 @@ pub fn similar(a: SimilarArgs) -> Result<u8> {
     if a.json {
         super::print_json(&r)?;
     } else {
-        render::search_response(&mut std::io::stdout().lock(), &r, 0, false)?;
+        let corpus = index.corpus()?;
+        render::search_response(
+            &mut std::io::stdout().lock(),
+            &r,
+            0,
+            false,
+            render::Width::of_stdout(),
+            corpus.as_deref(),
+        )?;
     }
     Ok(0)
 }
@@ -69,14 +100,12 @@ pub fn duplicates(a: DuplicatesArgs) -> Result<u8> {
     if a.json {
         super::print_json(&groups)?;
     } else {
-        render::duplicates(&mut std::io::stdout().lock(), &groups, a.limit)?;
+        render::duplicates(
+            &mut std::io::stdout().lock(),
+            &groups,
+            a.limit,
+            render::Width::of_stdout(),
+        )?;
     }
     Ok(0)
-}
-
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(80)
 }

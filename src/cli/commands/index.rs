@@ -36,7 +36,10 @@ pub fn index(a: IndexArgs) -> Result<u8> {
         if a.json {
             println!("{}", serde_json::to_string(summary).expect("summary serialises"));
         } else {
-            eprintln!("{}", render::index_summary(summary));
+            eprintln!(
+                "{}",
+                render::Width::of_stderr().fill_report(&render::index_summary(summary))
+            );
         }
     };
     if a.watch {

@@ -35,7 +35,11 @@ pub fn ensure_default_index(location: &IndexLocation) -> Result<()> {
         &crate::cli::progress::Bar::new(),
     )
     .context("building the default index")?;
-    eprintln!("{}", crate::cli::render::index_summary(&summary));
+    let width = crate::cli::render::Width::of_stderr();
+    eprintln!(
+        "{}",
+        width.fill_report(&crate::cli::render::index_summary(&summary))
+    );
     Ok(())
 }
 

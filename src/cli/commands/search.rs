@@ -24,18 +24,34 @@ pub fn search(a: SearchArgs) -> Result<u8> {
     req.collapse = !a.no_collapse;
     req.exact_facets = a.exact_facets;
     req.interval = a.by;
+    req.facet_limit = a.facets as usize;
+    req.forgiving = !a.literal;
     let response = index.search(&req)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &response)?;
         writeln!(out)?;
     } else {
-        let color = match a.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        };
-        render::search_response(&mut out, &response, req.offset, color)?;
+        let corpus = index.corpus()?;
+        render::search_response(
+            &mut out,
+            &response,
+            req.offset,
+            use_color(a.color),
+            render::Width::of_stdout(),
+            corpus.as_deref(),
+        )?;
     }
-    Ok(0)
+    // As grep and ripgrep: 1 when nothing matched, so that a script can
+    // test for matches.
+    Ok(if response.total == 0 { 1 } else { 0 })
+}
+
+/// Whether to colour stdout.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
 }

@@ -16,7 +16,7 @@ pub fn stats(a: StatsArgs) -> Result<u8> {
         serde_json::to_writer_pretty(&mut out, &stats)?;
         writeln!(out)?;
     } else {
-        render::stats(&mut out, index.path(), &stats)?;
+        render::stats(&mut out, index.path(), &stats, render::Width::of_stdout())?;
     }
     Ok(0)
 }
