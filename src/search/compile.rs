@@ -416,11 +416,25 @@ fn close_names(index: &NewsIndex, searcher: &Searcher, root: &str, name: &str) -
             }
         }
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(scored.into_iter().take(5).map(|(_, n)| n).collect())
+    // One spelling per name, the one not in capitals ("Barack Obama", not
+    // "BARACK OBAMA"), and none with a bracket or colon the tagger took in.
+    scored.retain(|(_, n)| !n.contains([')', '(', ':', ';']));
+    scored.sort_by(|a, b| {
+        let shouting = |n: &str| !n.chars().any(char::is_lowercase);
+        b.0.total_cmp(&a.0)
+            .then_with(|| shouting(&a.1).cmp(&shouting(&b.1)))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    let mut names: Vec<String> = Vec::new();
+    for (_, n) in scored {
+        if !names.iter().any(|m| m.to_lowercase() == n.to_lowercase()) {
+            names.push(n);
+        }
+    }
+    names.truncate(5);
+    Ok(names)
 }
 
-/// Days `from..=to` (either open).
 /// Days `from..=to` (either open; both open: every dated article, since
 /// tantivy refuses a range without bounds).
 pub fn date_range(field: Field, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Box<dyn Query> {

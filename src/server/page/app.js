@@ -491,8 +491,9 @@ async function search() {
     document.title = s.q ? `${s.q} · newsdex` : "newsdex";
   } catch (err) {
     if (err.name === "AbortError") return;
-    const box = el("div", { class: "error", role: "alert" }, err.message);
     const sug = (err.detail && err.detail.suggestions) || [];
+    // The suggestions are links below: the message need not list them too.
+    const box = el("div", { class: "error", role: "alert" }, sug.length ? err.message.split("; did you mean")[0] : err.message);
     if (sug.length) {
       const p = el("p", {}, "Did you mean: ");
       sug.forEach((name, i) => {
@@ -508,6 +509,7 @@ async function search() {
       box.append(p);
     }
     $("notice").replaceChildren(box);
+    $("dates").hidden = true;
     $("summary").textContent = "";
     for (const id of ["hits", "facets", "pages"]) $(id).replaceChildren();
   }
