@@ -50,6 +50,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod article;
 pub mod entities;
 pub mod error;

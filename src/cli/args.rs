@@ -100,6 +100,21 @@ pub enum Command {
     /// Example: newsdex entities oil --type person
     #[command(after_help = EXIT_CODES)]
     Entities(EntitiesArgs),
+    /// Keep searches by name: `saved add NAME QUERY [filters]`, `saved list`,
+    /// `saved rm NAME`, `saved run NAME`. They live beside the index
+    /// (saved-searches.json), for the CLI, the library and the server alike.
+    ///
+    /// Example: newsdex saved add opec "oil output" --org OPEC --since 30d
+    #[command(after_help = EXIT_CODES, subcommand)]
+    Saved(SavedCommand),
+    /// The new matches of saved searches: the articles that index runs
+    /// added or changed since each search last reported (or since
+    /// --since-run N, or since a day). Lists them without marking them
+    /// reported; `index --alerts` reports and marks.
+    ///
+    /// Example: newsdex alerts opec --since 2026-12-01
+    #[command(after_help = EXIT_CODES)]
+    Alerts(AlertsArgs),
     /// Print one article: headline, date, source, authors, URL, file,
     /// people, organisations, places, near-duplicates, then its text.
     ///
@@ -196,6 +211,16 @@ pub struct IndexArgs {
     /// Print the run summary (with every skipped file) as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// After the run, report each saved search's new matches (the articles
+    /// this run, or a killed run before it, added or changed) and mark them
+    /// reported. With --json, one JSON line per search after the summary.
+    #[arg(long)]
+    pub alerts: bool,
+    /// With --alerts: run CMD (through sh -c) once per saved search with
+    /// new matches, its alert as JSON on stdin and NEWSDEX_SEARCH set to
+    /// its name. A command that fails leaves the alerts unreported.
+    #[arg(long, value_name = "CMD", requires = "alerts")]
+    pub alert_cmd: Option<String>,
     /// Indexing threads [default: one per core; one per two cores with the tagger]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -421,6 +446,73 @@ pub struct EntitiesArgs {
     #[arg(long, default_value_t = 2)]
     pub min_count: u64,
     /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SavedCommand {
+    /// Save a search: its query and every filter `search` takes. Its
+    /// alerts start with the next index run.
+    Add(Box<SavedAddArgs>),
+    /// List the saved searches.
+    List(SavedListArgs),
+    /// Remove a saved search.
+    Rm(SavedNameArgs),
+    /// Run a saved search as `search` would.
+    Run(SavedNameArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SavedAddArgs {
+    /// Its name: letters, digits, '-', '_' or '.'.
+    pub name: String,
+    /// The query ("*" for every article).
+    #[arg(allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Replace a saved search of the same name.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SavedListArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SavedNameArgs {
+    /// The saved search's name.
+    pub name: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// Only this saved search.
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// New since index run N (see `stats`) rather than since each
+    /// search's last report.
+    #[arg(long, value_name = "N", conflicts_with = "since")]
+    pub since_run: Option<u64>,
+    /// New since this day or time ago (2026-12-01, 7d): the runs after it.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// One JSON object per saved search with new matches, one per line.
     #[arg(long)]
     pub json: bool,
 }

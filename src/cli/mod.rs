@@ -23,6 +23,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Timeline(a) => commands::explore::timeline(a),
         Command::Entities(a) => commands::explore::entities(a),
         Command::Show(a) => commands::explore::show(a),
+        Command::Saved(c) => commands::saved::saved(c),
+        Command::Alerts(a) => commands::saved::alerts(a),
         Command::Similar(a) => commands::explore::similar(a),
         Command::Duplicates(a) => commands::explore::duplicates(a),
         Command::Serve(a) => commands::serve::serve(a),

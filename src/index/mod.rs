@@ -176,6 +176,25 @@ impl NewsIndex {
         Ok(self.payload()?.corpus.map(PathBuf::from))
     }
 
+    /// The number of the last `index` run that committed (0 for an index
+    /// never written): articles carry the run that added or changed them.
+    pub fn last_run(&self) -> Result<u64> {
+        Ok(self.payload()?.run)
+    }
+
+    /// The last run that had committed before `time` (seconds since the
+    /// Unix epoch): the runs after it are those since then. 0 when every
+    /// remembered run is later.
+    pub fn run_before(&self, time: i64) -> Result<u64> {
+        let runs = self.payload()?.runs;
+        Ok(runs
+            .iter()
+            .filter(|(_, t)| **t < time)
+            .map(|(r, _)| *r)
+            .max()
+            .unwrap_or(0))
+    }
+
     /// Every article in the index, ordered by id (for exports and checks).
     pub fn articles(&self) -> Result<Vec<crate::Article>> {
         let searcher = self.reader.searcher();

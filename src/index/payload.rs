@@ -24,7 +24,18 @@ pub(crate) struct CommitPayload {
     /// When this commit was made, in seconds since the Unix epoch.
     #[serde(default)]
     pub committed_at: Option<i64>,
+    /// The number of the `index` run that made this commit (1 for the
+    /// first): each document records the run that added or changed it.
+    #[serde(default)]
+    pub run: u64,
+    /// When each recent run first committed (run number -> seconds since
+    /// the Unix epoch), for "what is new since Monday".
+    #[serde(default)]
+    pub runs: BTreeMap<u64, i64>,
 }
+
+/// Runs remembered in [`CommitPayload::runs`].
+pub(crate) const RUN_HISTORY: usize = 1_000;
 
 /// What the index records of one source file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,13 +43,20 @@ pub(crate) struct Stamp {
     pub size: u64,
     pub mtime_ns: i64,
     pub hash: String,
+    /// The run that indexed these bytes: kept while the bytes stay the
+    /// same (a new mtime, a `--full` rebuild), so that only what changed
+    /// is new to a saved search.
+    pub run: u64,
 }
 
 const SEP: char = '\u{1f}';
 
 impl Stamp {
     pub(crate) fn encode(&self, path: &str) -> String {
-        format!("{path}{SEP}{}{SEP}{}{SEP}{}", self.size, self.mtime_ns, self.hash)
+        format!(
+            "{path}{SEP}{}{SEP}{}{SEP}{}{SEP}{}",
+            self.size, self.mtime_ns, self.hash, self.run
+        )
     }
 
     pub(crate) fn decode(s: &str) -> Option<(String, Stamp)> {
@@ -47,7 +65,16 @@ impl Stamp {
         let size = parts.next()?.parse().ok()?;
         let mtime_ns = parts.next()?.parse().ok()?;
         let hash = parts.next()?.to_string();
-        Some((path, Stamp { size, mtime_ns, hash }))
+        let run = parts.next().and_then(|r| r.parse().ok()).unwrap_or(0);
+        Some((
+            path,
+            Stamp {
+                size,
+                mtime_ns,
+                hash,
+                run,
+            },
+        ))
     }
 
     pub(crate) fn matches_metadata(&self, f: &SourceFile) -> bool {

@@ -16,7 +16,7 @@ use crate::entities::EntityKind;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index with
 /// another version is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Names of the fields, as used in queries (`title:`, `person:`) and on disk.
 pub mod names {
@@ -49,6 +49,8 @@ pub mod names {
     pub const SIMHASH: &str = "simhash";
     /// The SimHash's four bands as indexed terms: near-duplicate candidates.
     pub const DUP_BAND: &str = "dup_band";
+    /// The number of the `index` run that added or last changed the article.
+    pub const RUN: &str = "run";
 }
 
 /// Analyzer of `title` and `body`: tantivy's built-in English stemmer.
@@ -78,6 +80,7 @@ pub struct Fields {
     pub src_stamp: Field,
     pub simhash: Field,
     pub dup_band: Field,
+    pub run: Field,
 }
 
 impl Fields {
@@ -124,6 +127,7 @@ impl Fields {
             src_stamp: schema.get_field(names::SRC_STAMP)?,
             simhash: schema.get_field(names::SIMHASH)?,
             dup_band: schema.get_field(names::DUP_BAND)?,
+            run: schema.get_field(names::RUN)?,
         })
     }
 }
@@ -170,6 +174,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let src_stamp = b.add_text_field(names::SRC_STAMP, FAST);
     let simhash = b.add_u64_field(names::SIMHASH, FAST);
     let dup_band = b.add_u64_field(names::DUP_BAND, INDEXED);
+    let run = b.add_u64_field(names::RUN, INDEXED | FAST);
     let fields = Fields {
         id,
         path,
@@ -190,6 +195,7 @@ pub fn build_schema() -> (Schema, Fields) {
         src_stamp,
         simhash,
         dup_band,
+        run,
     };
     (b.build(), fields)
 }

@@ -38,8 +38,22 @@ pub(crate) struct Run {
     pub(crate) undated: AtomicU64,
     pub(crate) files: AtomicU64,
     pub(crate) bytes: AtomicU64,
-    /// The corpus, as each commit records it.
-    pub(crate) corpus: Option<std::path::PathBuf>,
+    /// What each commit records of the run.
+    pub(crate) meta: RunMeta,
+    /// Stamps of the files before a `--full` rebuild, whose run numbers
+    /// unchanged files keep.
+    pub(crate) previous: HashMap<String, Stamp>,
+}
+
+/// What each commit of a run records besides the documents.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunMeta {
+    /// The corpus, absolute.
+    pub corpus: Option<std::path::PathBuf>,
+    /// This run's number: one more than the last committed run's.
+    pub run: u64,
+    /// When earlier runs first committed, as the last commit recorded.
+    pub history: BTreeMap<u64, i64>,
 }
 
 impl Run {
@@ -56,7 +70,8 @@ impl Run {
             undated: AtomicU64::new(0),
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
-            corpus: None,
+            meta: RunMeta::default(),
+            previous: HashMap::new(),
         }
     }
 
@@ -120,12 +135,7 @@ impl Run {
                 let reader = batches
                     .get(k + 1)
                     .map(|next| s.spawn(|| run.read_ahead(next, &busy, stamps, opts)));
-                let committed = commit(
-                    writer,
-                    &problems.lock().unwrap(),
-                    index_dir,
-                    run.corpus.as_deref(),
-                );
+                let committed = commit(writer, &problems.lock().unwrap(), index_dir, &run.meta);
                 busy.store(false, Ordering::Relaxed);
                 let ahead = reader.map_or_else(Vec::new, |r| {
                     r.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -150,6 +160,7 @@ impl Run {
                     size: file.size,
                     mtime_ns: file.mtime_ns,
                     hash: String::new(),
+                    run: 0,
                 };
                 return FileRead {
                     articles: Vec::new(),
@@ -167,11 +178,18 @@ impl Run {
                 };
             }
         };
-        let stamp = Stamp {
+        let mut stamp = Stamp {
             size: bytes.len() as u64,
             mtime_ns: file.mtime_ns,
             hash: blake3::hash(&bytes).to_hex().to_string(),
+            run: self.meta.run,
         };
+        // The same bytes keep the run that first indexed them.
+        if let Some(prior) = known.or_else(|| self.previous.get(&file.rel)) {
+            if prior.hash == stamp.hash && prior.run > 0 {
+                stamp.run = prior.run;
+            }
+        }
         let counter = match known {
             None => &self.added,
             Some(k) if k.hash == stamp.hash => &self.touched,
@@ -207,6 +225,7 @@ impl Run {
         file: &SourceFile,
         encoded: &str,
         opts: &IndexOptions,
+        run: u64,
         mut article: Article,
     ) -> TantivyDocument {
         let mut text = article.entity_text();
@@ -233,6 +252,7 @@ impl Run {
         let mut doc = document::to_document(&self.fields, &article);
         doc.add_text(self.fields.src_path, &file.rel);
         doc.add_text(self.fields.src_stamp, encoded);
+        doc.add_u64(self.fields.run, run);
         doc
     }
 
@@ -268,7 +288,8 @@ impl Run {
     ) -> (Vec<TantivyDocument>, Option<FileProblems>) {
         let over = || started.elapsed() > opts.seconds_per_file;
         let encoded = &read.encoded;
-        let build = |article| (!over()).then(|| self.document(file, encoded, opts, article));
+        let run = read.stamp.run;
+        let build = |article| (!over()).then(|| self.document(file, encoded, opts, run, article));
         // A large multi-article file (JSONL) is tagged on every core too.
         let docs: Option<Vec<TantivyDocument>> = if read.articles.len() > 64 {
             read.articles.into_par_iter().map(build).collect()
@@ -380,13 +401,23 @@ pub(crate) fn commit(
     writer: &mut IndexWriter,
     problems: &BTreeMap<String, FileProblems>,
     dir: &Path,
-    corpus: Option<&Path>,
+    meta: &RunMeta,
 ) -> Result<()> {
+    let now = chrono::Utc::now().timestamp();
+    let mut runs = meta.history.clone();
+    if meta.run > 0 {
+        runs.entry(meta.run).or_insert(now);
+    }
+    while runs.len() > crate::index::payload::RUN_HISTORY {
+        runs.pop_first();
+    }
     let payload = serde_json::to_string(&CommitPayload {
         schema_version: SCHEMA_VERSION,
         problems: problems.clone(),
-        corpus: corpus.map(|c| c.to_string_lossy().into_owned()),
-        committed_at: Some(chrono::Utc::now().timestamp()),
+        corpus: meta.corpus.as_ref().map(|c| c.to_string_lossy().into_owned()),
+        committed_at: Some(now),
+        run: meta.run,
+        runs,
     })
     .expect("payload serialises");
     let mut prepared = writer.prepare_commit().map_err(Error::tantivy(dir))?;
@@ -459,12 +490,12 @@ mod tests {
             .files
             .remove(0);
         assert!(run.index_file(&writer, &file, None, &opts).unwrap().is_none());
-        commit(&mut writer, &BTreeMap::new(), idx.path(), None).unwrap();
+        commit(&mut writer, &BTreeMap::new(), idx.path(), &RunMeta::default()).unwrap();
         // The same file, failing to open this time.
         file.abs = corpus.path().join("gone.txt");
         let problems = run.index_file(&writer, &file, None, &opts).unwrap().unwrap();
         assert!(problems.retry());
-        commit(&mut writer, &BTreeMap::new(), idx.path(), None).unwrap();
+        commit(&mut writer, &BTreeMap::new(), idx.path(), &RunMeta::default()).unwrap();
         news.reload().unwrap();
         assert_eq!(news.num_articles(), 1, "a read error deletes nothing");
     }

@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::index::lock::WriterLock;
 use crate::index::NewsIndex;
 use crate::ingest::{self, FieldMap, Skipped};
-use batch::{commit, Run};
+use batch::{commit, Run, RunMeta};
 pub use compact::{compact, CompactSummary};
 pub use progress::{NoProgress, Phase, Progress};
 
@@ -186,18 +186,19 @@ pub fn index_corpus(
     let total_bytes: u64 = plan.to_read.iter().map(|f| f.size).sum();
     progress.phase(Phase::Indexing, Some(total_bytes));
     let mut run = Run::new(news.fields().clone());
-    run.corpus = Some(corpus.canonicalize().unwrap_or_else(|_| corpus.to_path_buf()));
+    let last = news.payload()?;
+    run.meta = RunMeta {
+        corpus: Some(corpus.canonicalize().unwrap_or_else(|_| corpus.to_path_buf())),
+        run: last.run + 1,
+        history: last.runs,
+    };
+    run.previous = std::mem::take(&mut plan.previous);
     run.removed = plan.removed.len() as u64;
     run.unchanged = plan.unchanged;
     let problems = Mutex::new(std::mem::take(&mut plan.problems));
     run.write_batches(&mut writer, &plan, &problems, opts, progress, index_dir)?;
     if run.commits == 0 && (run.removed > 0 || opts.full || news.payload()?.schema_version == 0) {
-        commit(
-            &mut writer,
-            &problems.lock().unwrap(),
-            index_dir,
-            run.corpus.as_deref(),
-        )?;
+        commit(&mut writer, &problems.lock().unwrap(), index_dir, &run.meta)?;
         run.commits += 1;
     }
 

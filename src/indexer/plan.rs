@@ -14,6 +14,8 @@ use crate::ingest::{Discovery, SourceFile};
 pub(crate) struct Plan<'a> {
     /// Stamps of the files the index holds (none for a full rebuild).
     pub stamps: HashMap<String, Stamp>,
+    /// Under `--full`: the stamps the index had, for their run numbers.
+    pub previous: HashMap<String, Stamp>,
     /// Remembered problems of files that are not read again.
     pub problems: BTreeMap<String, FileProblems>,
     /// Files new or changed since their stamp, in corpus order.
@@ -26,13 +28,19 @@ pub(crate) struct Plan<'a> {
 
 /// Compares the corpus with the index; `full` plans a rebuild.
 pub(crate) fn plan<'a>(news: &NewsIndex, discovery: &'a Discovery, full: bool) -> Result<Plan<'a>> {
-    let (stamps, old_problems) = if full {
-        (HashMap::new(), BTreeMap::new())
+    let (stamps, old_problems, previous) = if full {
+        // An index of another schema has no stamps to keep.
+        (
+            HashMap::new(),
+            BTreeMap::new(),
+            source_stamps(news).unwrap_or_default(),
+        )
     } else {
-        (source_stamps(news)?, news.payload()?.problems)
+        (source_stamps(news)?, news.payload()?.problems, HashMap::new())
     };
     let mut plan = Plan {
         stamps,
+        previous,
         problems: BTreeMap::new(),
         to_read: Vec::new(),
         removed: Vec::new(),
@@ -163,6 +171,7 @@ mod tests {
             size: file.size,
             mtime_ns: file.mtime_ns,
             hash: String::new(),
+            run: 0,
         };
         let unreadable = FileProblems {
             stamp,
@@ -181,7 +190,7 @@ mod tests {
         // Recorded by a run, the unreadable file is planned for reading.
         let mut writer = news.tantivy().writer_with_num_threads(1, 15_000_000).unwrap();
         let problems = BTreeMap::from([("a.txt".to_string(), unreadable)]);
-        crate::indexer::batch::commit(&mut writer, &problems, news.path(), None).unwrap();
+        crate::indexer::batch::commit(&mut writer, &problems, news.path(), &Default::default()).unwrap();
         news.reload().unwrap();
         let p = plan(&news, &d, false).unwrap();
         let to_read: Vec<&str> = p.to_read.iter().map(|f| f.rel.as_str()).collect();

@@ -214,6 +214,13 @@ impl NewsIndex {
         if req.since.is_some() || req.until.is_some() {
             clauses.push(filter(date_range(self.fields().date, req.since, req.until)));
         }
+        if let Some(run) = req.after_run {
+            let after = tantivy::query::RangeQuery::new(
+                std::ops::Bound::Excluded(Term::from_field_u64(self.fields().run, run)),
+                std::ops::Bound::Unbounded,
+            );
+            clauses.push(filter(Box::new(after)));
+        }
         for (names, root) in req.names() {
             for name in names {
                 let field = self.fields().of_root(root);

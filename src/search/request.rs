@@ -145,6 +145,10 @@ pub struct Filter {
     /// Every named author must be credited.
     #[serde(default)]
     pub author: Vec<String>,
+    /// Only articles that an `index` run after this one added or changed
+    /// (runs are numbered from 1; see [`crate::NewsIndex::last_run`]).
+    #[serde(default)]
+    pub after_run: Option<u64>,
     /// Every ticker code must be cited.
     #[serde(default)]
     pub ticker: Vec<String>,
@@ -199,6 +203,7 @@ impl Filter {
     pub(crate) fn filtered(&self) -> bool {
         self.since.is_some()
             || self.until.is_some()
+            || self.after_run.is_some()
             || [
                 &self.person,
                 &self.org,

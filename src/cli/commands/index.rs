@@ -46,7 +46,16 @@ pub fn index(a: IndexArgs) -> Result<u8> {
         use newsdex::watch::WatchReport;
         newsdex::watch::watch(&a.corpus, a.location.path(), &opts, |event| match event {
             WatchReport::Run(run) => match *run {
-                Ok(summary) => report(&summary),
+                Ok(summary) => {
+                    report(&summary);
+                    if a.alerts {
+                        if let Err(e) =
+                            super::saved::report(a.location.path(), a.json, a.alert_cmd.as_deref())
+                        {
+                            eprintln!("newsdex: {e:#}");
+                        }
+                    }
+                }
                 Err(e) => eprintln!("newsdex: {e}"),
             },
             WatchReport::CorpusGone(p) => {
@@ -58,6 +67,9 @@ pub fn index(a: IndexArgs) -> Result<u8> {
     }
     let summary = index_corpus(&a.corpus, a.location.path(), &opts, &Bar::new())?;
     report(&summary);
+    if a.alerts {
+        super::saved::report(a.location.path(), a.json, a.alert_cmd.as_deref())?;
+    }
     Ok(if a.strict && !summary.skipped.is_empty() {
         3
     } else {

@@ -4,6 +4,7 @@
 
 pub mod explore;
 pub mod index;
+pub mod saved;
 pub mod search;
 pub mod serve;
 pub mod stats;
