@@ -11,7 +11,8 @@ first; a module may import from its own layer or any layer below:
   2  entities, ingest, article
   3  index              the on-disk index both paths share
   4  indexer | search   the write path and the read path: never each other
-  5  server, alerts     the HTTP API (through the public facade); saved searches
+  5  server, alerts,    the HTTP API (through the public facade); saved searches;
+     export             CSV, JSON lines, Atom, OpenSearch
 
 Files of unit tests (`tests.rs`, `*_tests.rs`) are left out like test modules.
 `src/lib.rs` is the facade (it may name anything), and `src/cli/` and
@@ -37,11 +38,12 @@ LAYERS = {
     "search": 4,
     "server": 5,
     "alerts": 5,
+    "export": 5,
 }
 # Same layer, never each other.
 APART = {frozenset({"indexer", "search"}), frozenset({"entities", "ingest"})}
 # What the server may reach: the public modules and the crate root's re-exports.
-SERVER_MAY_USE = {"search", "error", "entities", "article", "text", "alerts"}
+SERVER_MAY_USE = {"search", "error", "entities", "article", "text", "alerts", "export"}
 
 USE = re.compile(r"\bcrate::([a-z_][a-z0-9_]*)(?:::([a-z_][a-z0-9_]*))?")
 

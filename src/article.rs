@@ -67,6 +67,16 @@ pub struct Article {
 }
 
 impl Article {
+    /// The people credited with the story: the names of `authors`, or the
+    /// metadata's byline as given when the text named none.
+    pub fn credited(&self) -> Vec<&str> {
+        if self.authors.is_empty() {
+            self.author.iter().map(String::as_str).collect()
+        } else {
+            self.authors.iter().map(String::as_str).collect()
+        }
+    }
+
     /// Takes what the text's anatomy says about the article: its authors
     /// (after the byline's own names), dateline, tickers, and the agency as
     /// its source where the metadata names none.

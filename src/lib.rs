@@ -54,6 +54,7 @@ pub mod alerts;
 pub mod article;
 pub mod entities;
 pub mod error;
+pub mod export;
 mod index;
 mod indexer;
 pub mod ingest;

@@ -37,6 +37,7 @@ pub use collect::facets::SAMPLE_SIZE;
 use collect::facets::{self, FacetOrdCounts, SegmentCounts};
 use collect::matches::MatchSet;
 use compile::{date_range, filter, name_query, Compiler, HighlightTerms};
+pub use explore::export::{ArchiveRow, MatchRow};
 use hits::{highlighter, ids, to_hit};
 pub use request::{
     EntitiesRequest, Filter, Interval, SearchRequest, SimilarRequest, SortOrder, TimelineRequest,

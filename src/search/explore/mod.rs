@@ -6,5 +6,6 @@
 mod article;
 mod associated;
 mod duplicates;
+pub(crate) mod export;
 mod similar;
 mod timeline;
