@@ -125,26 +125,13 @@ async fn assert_no_overflow(c: &Client, what: &str) {
 
 /// The articles the test indexes: a sample of the shared Reuters archive.
 fn sample_corpus() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let Some(shared) = common::shared_dir("browser test") else {
-        eprintln!("browser test: ../shared is absent; using the small fixture corpus");
-        return common::fixture_corpus();
-    };
-    let root = shared.join("corpora/reuters_news_2006_2013/txt");
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    for f in files.iter().step_by(8) {
-        let rel = f.strip_prefix(&root).unwrap();
-        let to = dir.path().join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(f, to).unwrap();
+    match common::shared_dir("browser test on the Reuters sample") {
+        Some(shared) => common::reuters_sample(&shared, 8),
+        None => {
+            eprintln!("browser test: ../shared is absent; using the small fixture corpus");
+            common::fixture_corpus()
+        }
     }
-    dir
 }
 
 fn axe_source() -> Option<String> {
@@ -466,6 +453,31 @@ async fn the_search_page_at_desktop_and_phone_sizes_in_headless_chromium() {
                 .map(|v| format!("no-results page: {v}")),
         );
     }
+
+    // Export links, and a search saved from the page lands in the sidebar.
+    open(&c, &base, &format!("/?q={word}")).await;
+    let csv = c
+        .find(Locator::Css("#tools a[href*='format=csv']"))
+        .await
+        .unwrap();
+    assert!(csv
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_with("/api/export?"));
+    js(&c, "window.prompt = () => 'from-the-page';").await;
+    c.find(Locator::Css("#tools button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("the saved search listed", async || {
+        let saved = c.find(Locator::Css("#saved a.saved")).await.ok()?;
+        (saved.text().await.ok()? == "from-the-page").then_some(())
+    })
+    .await;
 
     // A facet narrows, its exclusion removes, and keys walk the hits.
     open(&c, &base, &format!("/?q={word}")).await;

@@ -8,6 +8,7 @@
 
 mod conn;
 mod error;
+mod exports;
 mod params;
 mod routes;
 
@@ -139,6 +140,10 @@ pub fn router(dir: &FsPath, limits: Limits) -> Router {
         .route("/api/similar/{*id}", get(similar))
         .route("/api/articles/{*id}", get(article))
         .route("/api/read/{*id}", get(read))
+        .route("/api/export", get(exports::export))
+        .route("/api/saved", get(exports::saved_list).post(exports::saved_add))
+        .route("/feeds/search.atom", get(exports::search_feed))
+        .route("/feeds/saved/{file}", get(exports::saved_feed))
         .route("/api/stats", get(stats))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         .with_state(state.clone());

@@ -33,6 +33,9 @@ pub struct Limits {
     /// Requests with prefix or fuzzy terms worked on at once: they queue
     /// apart, so that a flood of them leaves cheap queries answered.
     pub max_expensive: usize,
+    /// Let the page save searches (`POST /api/saved`): the one thing the
+    /// server writes, a file beside the index. Off with `serve --read-only`.
+    pub allow_saving: bool,
     /// Connections open at once; past it, the least recently active idle
     /// connection is closed to make room.
     pub max_connections: usize,
@@ -52,6 +55,7 @@ impl Default for Limits {
             timeout: super::DEFAULT_TIMEOUT,
             max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             max_expensive: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+            allow_saving: true,
             max_connections: 1_024,
             idle_timeout: Duration::from_secs(10),
         }
@@ -172,6 +176,59 @@ impl Params {
                 .map(Some)
                 .map_err(|e: UnknownChoice| ApiError::bad_request(format!("parameter {key:?} {e}"))),
         }
+    }
+
+    /// The search of a saved-search form: name and the filters as given.
+    pub fn saved_search(&self) -> Result<crate::alerts::SavedSearch, ApiError> {
+        let mut allowed = FILTERS.to_vec();
+        allowed.push("name");
+        self.only(&allowed)?;
+        Ok(crate::alerts::SavedSearch {
+            name: self.text("name")?,
+            query: self.text("q")?,
+            since: self.one("since")?.filter(|s| !s.is_empty()).map(str::to_string),
+            until: self.one("until")?.filter(|s| !s.is_empty()).map(str::to_string),
+            person: self.all("person"),
+            org: self.all("org"),
+            place: self.all("place"),
+            source: self.all("source"),
+            author: self.all("author"),
+            ticker: self.all("ticker"),
+            ..Default::default()
+        })
+    }
+
+    /// An export's search: the filters and order, and its format.
+    pub fn export_request(&self) -> Result<(SearchRequest, crate::export::Format), ApiError> {
+        let mut allowed = FILTERS.to_vec();
+        allowed.extend(["sort", "half_life", "format"]);
+        self.only(&allowed)?;
+        let mut req = SearchRequest {
+            filter: self.filters()?,
+            forgiving: false,
+            ..SearchRequest::default()
+        };
+        req.sort = self.choice::<SortOrder>("sort")?.unwrap_or_default();
+        if let Some(h) = self.number::<f64>("half_life")? {
+            req.half_life_days = h;
+        }
+        let format = self
+            .one("format")?
+            .unwrap_or("csv")
+            .parse()
+            .map_err(|e: crate::Error| ApiError::bad_request(e.to_string()))?;
+        Ok((req, format))
+    }
+
+    /// A feed's search: the filters, newest first.
+    pub fn feed_request(&self) -> Result<SearchRequest, ApiError> {
+        self.only(&FILTERS)?;
+        Ok(SearchRequest {
+            filter: self.filters()?,
+            sort: SortOrder::Date,
+            forgiving: false,
+            ..SearchRequest::default()
+        })
     }
 
     /// The query text and filters.

@@ -9,7 +9,8 @@ use serde::Serialize;
 use utoipa::OpenApi;
 
 use super::error::{ApiResult, ErrorBody, ErrorDetail};
-use super::{params, Shared};
+use super::{exports, params, Shared};
+use crate::alerts::SavedSearch;
 use crate::search::{AssociatedEntity, EntitiesResponse, Timeline};
 use crate::{
     Article, ArticleView, DuplicateOf, Entities, EntityKind, FacetCount, Facets, Hit, IndexStats, Interval,
@@ -33,7 +34,21 @@ pub struct Health {
         title = "newsdex",
         description = "Search a news archive: ranked articles with highlighted passages, facets, timelines, entities, similar articles."
     ),
-    paths(search, timeline, entities, similar, article, read, stats, healthz),
+    paths(
+        search,
+        timeline,
+        entities,
+        similar,
+        article,
+        read,
+        stats,
+        healthz,
+        exports::export,
+        exports::search_feed,
+        exports::saved_feed,
+        exports::saved_list,
+        exports::saved_add
+    ),
     components(schemas(
         SearchResponse,
         Hit,
@@ -51,6 +66,7 @@ pub struct Health {
         DuplicateOf,
         Suggestion,
         Relaxation,
+        SavedSearch,
         IndexStats,
         ErrorBody,
         ErrorDetail,

@@ -486,6 +486,8 @@ async function search() {
     renderNotice(s, r);
     renderDates(s, r.facets);
     renderFacets(s, r.facets);
+    renderSaved();
+    renderTools(s, r);
     renderHits(s, r);
     renderPages(s, r);
     document.title = s.q ? `${s.q} · newsdex` : "newsdex";
@@ -511,8 +513,69 @@ async function search() {
     $("notice").replaceChildren(box);
     $("dates").hidden = true;
     $("summary").textContent = "";
-    for (const id of ["hits", "facets", "pages"]) $(id).replaceChildren();
+    for (const id of ["hits", "facets", "pages", "tools"]) $(id).replaceChildren();
   }
+}
+
+// ---- exports, feeds, saved searches ----------------------------------------
+
+// The search's filters as the export, feed and save endpoints take them.
+function filterQuery(s) {
+  const p = new URLSearchParams(apiQuery(s));
+  for (const k of ["sort", "by", "offset", "facet_limit", "forgiving", "limit"]) p.delete(k);
+  return p;
+}
+
+function renderTools(s, r) {
+  const box = $("tools");
+  box.replaceChildren();
+  if (!r.total) return;
+  const p = filterQuery(s);
+  const csv = new URLSearchParams(p); csv.set("format", "csv");
+  const jsonl = new URLSearchParams(p); jsonl.set("format", "jsonl");
+  const save = el("button", { type: "button", class: "link", onclick: () => saveSearch(s) }, "Save this search");
+  box.append("Export all ", r.total.toLocaleString("en"), ": ",
+    el("a", { href: "/api/export?" + csv }, "CSV"), " · ",
+    el("a", { href: "/api/export?" + jsonl }, "JSON lines"), " · ",
+    el("a", { href: "/feeds/search.atom?" + p, type: "application/atom+xml" }, "Atom feed"), " · ", save);
+}
+
+async function saveSearch(s) {
+  const name = prompt("Name this search (letters, digits, - _ .):", (s.q || "all").replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "search");
+  if (!name) return;
+  const p = filterQuery(s);
+  p.set("name", name);
+  try {
+    const r = await fetch("/api/saved?" + p, { method: "POST" });
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error ? body.error.message : r.statusText);
+    savedList = body;
+    renderSaved();
+    $("tools").append(el("span", { class: "note" }, ` Saved as “${name}”: new matches come with each index run (index --alerts) and in its feed.`));
+  } catch (err) {
+    $("tools").append(el("span", { class: "error" }, err.message));
+  }
+}
+
+let savedList = null;
+async function renderSaved() {
+  if (savedList === null) {
+    try { savedList = await fetchJson("/api/saved"); } catch { savedList = []; }
+  }
+  let box = $("saved");
+  if (!box) {
+    box = el("section", { id: "saved", class: "facet-group", "aria-label": "Saved searches" });
+    $("facets").prepend(box);
+  }
+  box.replaceChildren();
+  if (!savedList.length) return;
+  const ul = el("ul");
+  for (const x of savedList) {
+    const st = stateOf({ q: x.query, since: x.since || "", until: x.until || "", person: x.person, org: x.org, place: x.place, source: x.source, author: x.author, ticker: x.ticker });
+    ul.append(el("li", {}, el("a", { class: "saved", href: "/?" + toQuery(st) }, x.name),
+      el("a", { class: "meta feed", href: `/feeds/saved/${encodeURIComponent(x.name)}.atom`, title: `Atom feed of ${x.name}` }, "feed")));
+  }
+  box.append(el("h3", {}, "Saved searches"), ul);
 }
 
 // ---- one article ---------------------------------------------------------
