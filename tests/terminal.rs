@@ -76,6 +76,10 @@ fn search_index_and_help_fit_80_columns() {
         "index --help",
         "serve --help",
         "show --help",
+        "saved add --help",
+        "alerts --help",
+        "batch --help",
+        "export --help",
     ] {
         let lines = at_80_columns(&format!("'{BIN}' {help}")).unwrap();
         assert!(lines.len() > 5, "{help}: {lines:?}");

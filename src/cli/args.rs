@@ -115,6 +115,20 @@ pub enum Command {
     /// Example: newsdex alerts opec --since 2026-12-01
     #[command(after_help = EXIT_CODES)]
     Alerts(AlertsArgs),
+    /// One row per line of a file of names or queries: matches, first and
+    /// last date, and the names most often beside them. For the list of
+    /// people or companies an investigation starts from.
+    ///
+    /// Example: newsdex batch names.txt --since 2010 --format csv
+    #[command(after_help = EXIT_CODES)]
+    Batch(BatchArgs),
+    /// Write the whole enriched archive: every article with its entities,
+    /// dates and near-duplicate group, as JSON lines or OpenSearch bulk
+    /// upserts; or (--mapping opensearch) the index template for them.
+    ///
+    /// Example: newsdex export --format opensearch > bulk.ndjson
+    #[command(after_help = EXIT_CODES)]
+    Export(ExportArgs),
     /// Print one article: headline, date, source, authors, URL, file,
     /// people, organisations, places, near-duplicates, then its text.
     ///
@@ -418,6 +432,9 @@ pub struct TimelineArgs {
     /// Colour the bars.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Write csv: period, matches, articles (all of the period), share.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv"], conflicts_with = "json")]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -448,6 +465,43 @@ pub struct EntitiesArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Write csv: type, name, matches, corpus, score.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv"], conflicts_with = "json")]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A file of names or queries, one per line (blank lines and lines
+    /// starting with # are skipped). A line that is a person's,
+    /// organisation's or place's name in the index (in that order) counts
+    /// the articles naming them, as --person etc. would; any other line is
+    /// a query.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// csv (one row per line) or json (one array).
+    #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
+    pub format: String,
+    /// Co-mentioned names listed per kind.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// jsonl: every article with its entities, dates and duplicate group;
+    /// opensearch: the same as bulk NDJSON upserts for OpenSearch or
+    /// Elasticsearch (`_id` the article id).
+    #[arg(long, value_parser = ["jsonl", "opensearch"], default_value = "jsonl", conflicts_with = "mapping")]
+    pub format: String,
+    /// Print the index template that maps every exported field, instead.
+    #[arg(long, value_parser = ["opensearch"])]
+    pub mapping: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -584,6 +638,10 @@ pub struct ServeArgs {
     /// Close a connection that sends nothing for this long, in seconds.
     #[arg(long, value_name = "S", default_value_t = 10)]
     pub idle_timeout: u64,
+    /// Refuse to save searches from the page (POST /api/saved): nothing
+    /// is written at all.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -648,8 +706,13 @@ pub struct SearchArgs {
     #[arg(long)]
     pub literal: bool,
     /// Print the response as JSON (the contract documented in README.md).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Write every match (not one page) as csv or jsonl, streamed: id,
+    /// path, date, title, source, author, url, score, person, org, place,
+    /// snippet. Near-duplicates are rows of their own.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "jsonl"])]
+    pub format: Option<String>,
     /// Highlight matches with colour.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,

@@ -25,6 +25,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Show(a) => commands::explore::show(a),
         Command::Saved(c) => commands::saved::saved(c),
         Command::Alerts(a) => commands::saved::alerts(a),
+        Command::Batch(a) => commands::export::batch(a),
+        Command::Export(a) => commands::export::export(a),
         Command::Similar(a) => commands::explore::similar(a),
         Command::Duplicates(a) => commands::explore::duplicates(a),
         Command::Serve(a) => commands::serve::serve(a),

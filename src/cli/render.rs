@@ -330,10 +330,9 @@ pub fn article(
     writeln!(out, "{}", paint_lines(&width.fill(&title, "", ""), BOLD, color))?;
     let mut meta = vec![a.date.map_or("undated".to_string(), |d| d.to_string())];
     meta.extend(a.source.clone());
-    if !a.authors.is_empty() {
-        meta.push(format!("by {}", a.authors.join(", ")));
-    } else if let Some(author) = &a.author {
-        meta.push(format!("by {author}"));
+    let credited = a.credited();
+    if !credited.is_empty() {
+        meta.push(format!("by {}", credited.join(", ")));
     }
     let meta = printable(&meta.join(" · ")).into_owned();
     writeln!(out, "{}", paint_lines(&width.fill(&meta, "", "  "), DIM, color))?;

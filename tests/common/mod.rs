@@ -79,6 +79,43 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
     }
 }
 
+/// Every `step`-th article file of the shared Reuters 2006–2013 archive,
+/// copied into a new temporary directory (its dates still span 2006–2013).
+pub fn reuters_sample(shared: &Path, step: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = shared.join("corpora/reuters_news_2006_2013/txt");
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    for f in files.iter().step_by(step) {
+        let to = dir.path().join(f.strip_prefix(&root).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(f, to).unwrap();
+    }
+    dir
+}
+
+/// The Python of `target/pyenv` (`.ci/run` makes it, with pandas and
+/// feedparser), or `NEWSDEX_PYTHON`; none, with a notice, when absent.
+pub fn python(test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("NEWSDEX_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pyenv/bin/python"));
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!(
+            "SKIPPED {test}: no Python with pandas and feedparser at {} (run .ci/run)",
+            path.display()
+        );
+        None
+    }
+}
+
 /// Writes `files` (relative path, content) under a new temporary directory.
 pub fn corpus(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

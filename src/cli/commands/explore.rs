@@ -14,6 +14,10 @@ pub fn timeline(a: TimelineArgs) -> Result<u8> {
         filter: a.filters.filter(&a.query)?,
         interval: a.by,
     };
+    if a.format.is_some() {
+        super::export::timeline_csv(&index, &req)?;
+        return Ok(0);
+    }
     let t = index.timeline(&req)?;
     if a.json {
         super::print_json(&t)?;
@@ -40,6 +44,10 @@ pub fn entities(a: EntitiesArgs) -> Result<u8> {
         min_count: a.min_count,
     };
     let r = index.associated_entities(&req)?;
+    if a.format.is_some() {
+        newsdex::export::entities_csv(std::io::BufWriter::new(std::io::stdout().lock()), &r)?;
+        return Ok(0);
+    }
     if a.json {
         super::print_json(&r)?;
     } else {

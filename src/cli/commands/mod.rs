@@ -3,6 +3,7 @@
 //! knows the engine's internals; it uses the library's public API.
 
 pub mod explore;
+pub mod export;
 pub mod index;
 pub mod saved;
 pub mod search;

@@ -9,7 +9,7 @@ pub fn serve(a: ServeArgs) -> Result<u8> {
     super::ensure_default_index(&a.location)?;
     if !a.addr.ip().is_loopback() {
         eprintln!(
-            "newsdex: warning: listening on {}, reachable from other machines (the API is read-only)",
+            "newsdex: warning: listening on {}, reachable from other machines (it writes nothing but saved searches; --read-only for not even those)",
             a.addr
         );
     }
@@ -22,6 +22,7 @@ pub fn serve(a: ServeArgs) -> Result<u8> {
         max_concurrent: a.max_concurrent.unwrap_or(defaults.max_concurrent).max(1),
         max_connections: a.max_connections.max(1),
         idle_timeout: std::time::Duration::from_secs(a.idle_timeout.max(1)),
+        allow_saving: !a.read_only,
         ..defaults
     };
     let dir = a.location.path();
