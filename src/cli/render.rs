@@ -187,7 +187,7 @@ pub fn search_response(
             writeln!(out, "{}", width.fill(&paint(&line, BOLD, color), "", "  "))?;
         }
     }
-    for w in &r.without {
+    for w in r.without.iter().filter(|w| w.total > 0) {
         let line = format!(
             "Without the {} filter {:?}: {} article{}",
             w.filter,

@@ -80,8 +80,16 @@ pub(crate) async fn export(State(st): Shared, RawQuery(raw): RawQuery) -> Result
         limit: 1,
         ..req.clone()
     })?;
+    // An export holds one of the few permits of expensive requests while it
+    // streams, so that exports queue rather than take every core.
+    let permit = tokio::time::timeout(st.limits.timeout, st.expensive.clone().acquire_owned())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is busy; try again"))?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(4);
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let out = ChunkWriter { tx, buf: Vec::new() };
         let Ok(mut w) = MatchWriter::new(out, format) else {
             return;
