@@ -71,17 +71,18 @@ fn index_alerts_report_each_new_match_once_even_across_a_killed_run() {
     let index = tempfile::tempdir().unwrap();
     let idx = index.path().to_str().unwrap();
     let corpus_s = c.to_str().unwrap();
+    let index_alerts = [
+        "index",
+        corpus_s,
+        "--index",
+        idx,
+        "--entities",
+        "none",
+        "--alerts",
+        "--json",
+    ];
     let run = |extra: &[&str]| {
-        let mut args = vec![
-            "index",
-            corpus_s,
-            "--index",
-            idx,
-            "--entities",
-            "none",
-            "--alerts",
-            "--json",
-        ];
+        let mut args = index_alerts.to_vec();
         args.extend(extra);
         newsdex(&args)
     };
@@ -150,16 +151,7 @@ fn index_alerts_report_each_new_match_once_even_across_a_killed_run() {
         );
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsdex"))
-        .args([
-            "index",
-            corpus_s,
-            "--index",
-            idx,
-            "--entities",
-            "none",
-            "--alerts",
-            "--json",
-        ])
+        .args(index_alerts)
         .args(["--commit-every", "1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -207,6 +199,12 @@ fn index_alerts_report_each_new_match_once_even_across_a_killed_run() {
         .collect();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["total"], 200);
+
+    // stats names the run that --since-run counts from, and the corpus.
+    let stats = common::newsdex_json(&["stats", "--index", idx, "--json"]);
+    assert_eq!(stats["last_run"], committed_run(index.path()));
+    assert_eq!(stats["corpus"], c.canonicalize().unwrap().to_str().unwrap());
+    assert!(stats["updated"].as_str().unwrap().ends_with("UTC"));
 }
 
 #[test]

@@ -489,7 +489,7 @@ pub fn stats(out: &mut impl Write, path: &Path, s: &IndexStats, width: Width) ->
         line(out, "Corpus:", corpus)?;
     }
     if let Some(updated) = &s.updated {
-        line(out, "Updated:", updated)?;
+        line(out, "Updated:", &format!("{updated} (index run {})", s.last_run))?;
     }
     line(
         out,

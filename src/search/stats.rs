@@ -36,6 +36,10 @@ pub struct IndexStats {
     /// When the index last changed, `YYYY-MM-DD HH:MM:SS UTC`.
     #[serde(default)]
     pub updated: Option<String>,
+    /// The number of the `index` run that last changed it (see
+    /// `alerts --since-run`).
+    #[serde(default)]
+    pub last_run: u64,
 }
 
 impl NewsIndex {
@@ -57,6 +61,7 @@ impl NewsIndex {
         let payload = self.payload()?;
         Ok(IndexStats {
             corpus: payload.corpus,
+            last_run: payload.run,
             updated: payload
                 .committed_at
                 .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
