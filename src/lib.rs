@@ -78,8 +78,8 @@ pub use indexer::{
     DEFAULT_SECONDS_PER_FILE,
 };
 pub use search::{
-    dir_size, ArticleView, DuplicateOf, EntitiesRequest, FacetCount, Facets, Filter, Hit, IndexStats,
-    Interval, Relaxation, SearchRequest, SearchResponse, SimilarRequest, SortOrder, Suggestion,
-    TimelineRequest,
+    dir_size, ArticleView, DuplicateOf, EntitiesRequest, Explain, FacetCount, Facets, Filter, Hit,
+    IndexStats, Interval, Ranking, Relaxation, Relaxed, SearchRequest, SearchResponse, SimilarRequest,
+    SortOrder, Suggestion, TimelineRequest,
 };
 pub use text::dates;

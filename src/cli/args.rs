@@ -705,6 +705,20 @@ pub struct SearchArgs {
     /// search when nothing matches, and an unmatched quote is an error.
     #[arg(long)]
     pub literal: bool,
+    /// How --sort relevance ranks. news: a query of plain words that
+    /// matches fewer than 100 articles also lists those missing its most
+    /// frequent word (after every full match); words that name an entity
+    /// also match its articles and a surname's spellings; the best 100 are
+    /// re-ranked by how close the words stand and whether they are in the
+    /// title or the first 40 words. bm25: BM25 alone, every word required.
+    /// README's Ranking section has the knobs and the measurements.
+    #[arg(long, value_name = "RANKING", default_value = "news", value_parser = ["news", "bm25"])]
+    pub ranking: String,
+    /// Say under each hit why it scored what it did: the first stage's
+    /// BM25, missing words, lede and proximity (--json adds tantivy's
+    /// term-by-term explanation).
+    #[arg(long)]
+    pub explain: bool,
     /// Print the response as JSON (the contract documented in README.md).
     #[arg(long, conflicts_with = "format")]
     pub json: bool,

@@ -181,6 +181,19 @@ pub fn search_response(
         None => format!("{} {noun} match {:?} ({:.1} ms)", r.total, r.query, r.took_ms),
     };
     writeln!(out, "{}", width.fill(&head, "", "  "))?;
+    if let Some(relaxed) = &r.relaxed {
+        let line = format!(
+            "{} with every word; then those without {}",
+            relaxed.strict_total,
+            relaxed
+                .dropped
+                .iter()
+                .map(|w| format!("{w:?}"))
+                .collect::<Vec<_>>()
+                .join(", then also without ")
+        );
+        writeln!(out, "{}", width.fill(&line, "  ", "    "))?;
+    }
     if r.corrected_query.is_none() {
         if let Some(d) = &r.did_you_mean {
             let line = format!("Did you mean {d:?}?");
@@ -245,6 +258,16 @@ pub fn search_response(
                 hit.similar.len(),
                 shown.join(", ")
             ));
+        }
+        if let Some(e) = &hit.explain {
+            let mut why = format!(
+                "score {:.2}: BM25 {:.2} × {:.2} (lede {:.2}, proximity {:.2})",
+                e.score, e.first_stage, e.multiplier, e.lede, e.proximity
+            );
+            if !e.missing.is_empty() {
+                why.push_str(&format!("; lacks {}", e.missing.join(", ")));
+            }
+            names.push(why);
         }
         for line in names {
             let line = width.fill(&printable(&line), "     ", "       ");

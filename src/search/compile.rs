@@ -120,17 +120,7 @@ impl<'a> Compiler<'a> {
 
     /// Analysed tokens of `text` with the title/body analyzer.
     fn analyse(&self, text: &str) -> Result<Vec<String>> {
-        let mut analyzer = self
-            .index
-            .tantivy()
-            .tokenizer_for_field(self.index.fields().body)
-            .map_err(Error::tantivy(self.index.path()))?;
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        Ok(out)
+        analyse(self.index, text)
     }
 
     fn text_fields(&self, field: Option<QueryField>) -> Vec<(Field, f32)> {
@@ -307,6 +297,20 @@ impl<'a> Compiler<'a> {
             )),
         })
     }
+}
+
+/// Analysed tokens of `text` with the title/body analyzer.
+pub fn analyse(index: &NewsIndex, text: &str) -> Result<Vec<String>> {
+    let mut analyzer = index
+        .tantivy()
+        .tokenizer_for_field(index.fields().body)
+        .map_err(Error::tantivy(index.path()))?;
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    Ok(out)
 }
 
 /// A query over an entity or source name field; an unknown name is an error

@@ -107,6 +107,7 @@ pub(crate) fn to_hit(
         snippet: snippet.text,
         highlights: snippet.highlights,
         similar: Vec::new(),
+        explain: None,
         entities: Entities {
             person: all_text(doc, f.person),
             org: all_text(doc, f.org),

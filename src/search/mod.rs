@@ -12,6 +12,7 @@ mod compile;
 mod explore;
 mod forgive;
 mod hits;
+mod rank;
 mod request;
 mod response;
 mod snippet;
@@ -20,6 +21,7 @@ mod surnames;
 
 use std::time::Instant;
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -40,12 +42,12 @@ use compile::{date_range, filter, name_query, Compiler, HighlightTerms};
 pub use explore::export::{ArchiveRow, MatchRow};
 use hits::{highlighter, ids, to_hit};
 pub use request::{
-    EntitiesRequest, Filter, Interval, SearchRequest, SimilarRequest, SortOrder, TimelineRequest,
+    EntitiesRequest, Filter, Interval, Ranking, SearchRequest, SimilarRequest, SortOrder, TimelineRequest,
     UnknownChoice, FACET_TOP, HALF_LIFE_DAYS, MAX_FACET_VALUES, MAX_FRAGMENTS, MAX_LIMIT, MAX_OFFSET,
 };
 pub use response::{
-    ArticleView, AssociatedEntity, DuplicateGroup, DuplicateOf, EntitiesResponse, FacetCount, Facets, Hit,
-    Relaxation, SearchResponse, Suggestion, Timeline,
+    ArticleView, AssociatedEntity, DuplicateGroup, DuplicateOf, EntitiesResponse, Explain, FacetCount,
+    Facets, Hit, Relaxation, Relaxed, SearchResponse, Suggestion, Timeline,
 };
 pub use stats::{dir_size, IndexStats};
 
@@ -65,41 +67,84 @@ impl NewsIndex {
             }
         }
         let searcher = self.searcher();
-        let (query, terms) = self.build_query(&searcher, &req.filter)?;
+        let relevance = req.sort == SortOrder::Relevance;
+        let units = self.units(&searcher, req)?;
+        let mut filter = req.filter.clone();
+        let mut matched_query = None;
+        if let Some(units) = units.as_ref().filter(|u| u.iter().any(|u| u.text != u.typed)) {
+            let all: Vec<&rank::Unit> = units.iter().collect();
+            filter.query = rank::join(&all, " ");
+            matched_query = Some(filter.query.clone());
+        }
+        let (mut query, terms) = self.build_query(&searcher, &filter)?;
+        let tokens: Vec<String> = terms.exact.iter().cloned().collect();
+        let rerank = relevance && req.ranking.rerank_depth > 0 && !tokens.is_empty();
 
         let wanted = req.offset + req.limit;
         let mut window = if req.collapse { wanted * 2 + 10 } else { wanted }.max(1);
+        if rerank {
+            window = window.max(req.ranking.rerank_depth);
+        }
         // A one-word query is ranked apart from counting: alone, ranking
         // skips most of its matches (block-max WAND). Any other query
         // (conjunctions, phrases, prefixes, filters) would be evaluated in
         // full twice, so it is ranked in the counting pass: on the 200k
         // bench, "central bank" took 3.5 ms ranked in the pass, 4.7 ms apart.
-        let one_word = terms.one_word && !req.filter.filtered();
-        let rank_in_pass = req.sort == SortOrder::Relevance && !one_word;
-        let top = TopDocs::with_limit(if rank_in_pass { window } else { 1 }).order_by_score();
-        let counting = (
-            Count,
-            FacetOrdCounts::for_field(names::ENTITY, self.columns().clone()).exact(req.exact_facets),
-            DayHistogram::for_field(names::DATE, self.columns().clone()),
-        );
-        let matching = MatchSet { wanted: req.collapse };
-        let ((total, fc, days), matched, mut first) = if rank_in_pass {
-            let (c, (m, r)) = searcher
-                .search(&query, &(counting, (matching, top)))
-                .map_err(Error::tantivy(self.path()))?;
-            (c, m, Some(r))
-        } else {
-            let (c, m) = searcher
-                .search(&query, &(counting, matching))
-                .map_err(Error::tantivy(self.path()))?;
-            (c, m, None)
+        let one_word = terms.one_word && !req.filter.filtered() && matched_query.is_none();
+        let mut rank_in_pass = relevance && !one_word;
+        let pass = |query: &dyn Query, rank_in_pass: bool| -> Result<_> {
+            let top = TopDocs::with_limit(if rank_in_pass { window } else { 1 }).order_by_score();
+            let counting = (
+                Count,
+                FacetOrdCounts::for_field(names::ENTITY, self.columns().clone()).exact(req.exact_facets),
+                DayHistogram::for_field(names::DATE, self.columns().clone()),
+            );
+            let matching = MatchSet { wanted: req.collapse };
+            Ok(if rank_in_pass {
+                let (c, (m, r)) = searcher
+                    .search(query, &(counting, (matching, top)))
+                    .map_err(Error::tantivy(self.path()))?;
+                (c, m, Some(r))
+            } else {
+                let (c, m) = searcher
+                    .search(query, &(counting, matching))
+                    .map_err(Error::tantivy(self.path()))?;
+                (c, m, None)
+            })
         };
+        let ((mut total, mut fc, mut days), mut matched, mut first) = pass(&*query, rank_in_pass)?;
+        let mut relaxed = None;
+        if let Some(units) = units
+            .as_ref()
+            .filter(|_| relevance && req.ranking.relax_below > 0 && total < req.ranking.relax_below)
+        {
+            if let Some(r) = rank::relax::relax(self, &searcher, &filter, units, req.ranking.relax_below)? {
+                if r.total > total {
+                    relaxed = Some(Relaxed {
+                        strict_total: total as u64,
+                        dropped: r.dropped,
+                    });
+                    query = r.query;
+                    rank_in_pass = true;
+                    ((total, fc, days), matched, first) = pass(&*query, true)?;
+                }
+            }
+        }
+        let _ = rank_in_pass;
 
+        let mut seen = FxHashMap::default();
+        let mut first_stage = FxHashMap::default();
         let groups = loop {
-            let ranked = match first.take() {
+            let mut ranked = match first.take() {
                 Some(r) => r,
                 None => self.ranked(&searcher, &*query, req, window)?,
             };
+            if rerank {
+                if req.explain {
+                    first_stage.extend(ranked.iter().map(|&(s, a)| (a, s)));
+                }
+                seen = rank::rerank::rerank(self, &searcher, &tokens, &mut ranked, &req.ranking)?;
+            }
             let full = ranked.len() >= window;
             let groups = if req.collapse {
                 collapse(self, &searcher, &*query, Some(&matched), ranked, wanted)?
@@ -117,8 +162,23 @@ impl NewsIndex {
         let mut hits = Vec::with_capacity(req.limit);
         for ((score, addr), dups) in groups.into_iter().skip(req.offset).take(req.limit) {
             let doc: TantivyDocument = searcher.doc(addr).map_err(Error::tantivy(self.path()))?;
-            let mut hit = to_hit(self.fields(), &doc, score, &highlighter, req.fragments.max(1));
+            // Tiers order the list; a hit shows its score within its tier.
+            let shown = rank::relax::split(score).1;
+            let mut hit = to_hit(self.fields(), &doc, shown, &highlighter, req.fragments.max(1));
             surnames::resolve_people(&mut hit.entities.person, &names);
+            if req.explain {
+                let before = first_stage.get(&addr).copied().unwrap_or(score);
+                hit.explain = Some(explain(
+                    self,
+                    &searcher,
+                    &tokens,
+                    addr,
+                    before,
+                    shown,
+                    seen.get(&addr).copied(),
+                    relaxed.as_ref(),
+                )?);
+            }
             hit.similar = ids(self, &searcher, &dups)?;
             hits.push(hit);
         }
@@ -137,6 +197,8 @@ impl NewsIndex {
             facets,
             spelling,
             did_you_mean,
+            relaxed,
+            matched_query,
             ..Default::default()
         };
         if total == 0 && req.forgiving {
@@ -158,6 +220,32 @@ impl NewsIndex {
         }
         response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(response)
+    }
+
+    /// The units of a plain-words query under the request's ranking (see
+    /// [`rank`]); `None` for any other query or ranking order.
+    fn units(&self, searcher: &Searcher, req: &SearchRequest) -> Result<Option<Vec<rank::Unit>>> {
+        let r = &req.ranking;
+        if req.sort != SortOrder::Relevance || !(r.entity_match || r.relax_below > 0) {
+            return Ok(None);
+        }
+        let Ok(ast) = query::parse(&req.filter.query) else {
+            return Ok(None);
+        };
+        let Some(words) = rank::plain_words(&req.filter.query, &ast) else {
+            return Ok(None);
+        };
+        Ok(Some(if r.entity_match {
+            rank::aliases::units(self, searcher, &words)?
+        } else {
+            words
+                .into_iter()
+                .map(|w| rank::Unit {
+                    text: w.clone(),
+                    typed: w,
+                })
+                .collect()
+        }))
     }
 
     /// For a filtered search that matched nothing: the matches without each
@@ -296,6 +384,58 @@ impl NewsIndex {
             .map(|(_, a)| *a)
             .ok_or_else(|| Error::UnknownId { id: id.to_string() })
     }
+}
+
+/// Why a hit scored what it did.
+#[allow(clippy::too_many_arguments)]
+fn explain(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    tokens: &[String],
+    addr: DocAddress,
+    before: f32,
+    score: f32,
+    seen: Option<rank::rerank::Features>,
+    relaxed: Option<&Relaxed>,
+) -> Result<Explain> {
+    let (tiers, first_stage) = rank::relax::split(before);
+    let missing = relaxed.map_or(Vec::new(), |r| {
+        let k = r.dropped.len().saturating_sub(tiers as usize);
+        r.dropped[..k].to_vec()
+    });
+    // Term by term: tantivy explains a term query without seeking its
+    // scorer backwards, which a union's explanation can do.
+    let mut bm25 = Vec::new();
+    let f = index.fields();
+    for token in tokens {
+        for (field, name, boost) in [
+            (f.title, names::TITLE, compile::TITLE_BOOST),
+            (f.body, names::BODY, 1.0),
+        ] {
+            let q = TermQuery::new(Term::from_field_text(field, token), IndexRecordOption::WithFreqs);
+            if let Ok(e) = q.explain(searcher, addr) {
+                bm25.push(serde_json::json!({
+                    "field": name,
+                    "term": token,
+                    "score": e.value() * boost,
+                    "explanation": e,
+                }));
+            }
+        }
+    }
+    let f = seen.unwrap_or(rank::rerank::Features {
+        multiplier: 1.0,
+        ..Default::default()
+    });
+    Ok(Explain {
+        first_stage,
+        missing,
+        lede: f.lede,
+        proximity: f.proximity,
+        multiplier: f.multiplier,
+        score,
+        bm25: serde_json::Value::Array(bm25),
+    })
 }
 
 /// Days since the epoch of the newest article (0 when none is dated).

@@ -286,6 +286,84 @@ pub struct SearchRequest {
     /// archive lacks, search the corrected query when nothing matches, and
     /// read an unmatched quote as a plain character.
     pub forgiving: bool,
+    /// How relevance is ranked (see [`Ranking`]); `sort: relevance` only.
+    pub ranking: Ranking,
+    /// Give each hit an [`Explain`](crate::search::Explain): why it
+    /// scored what it did.
+    pub explain: bool,
+}
+
+/// The stages of relevance ranking and their knobs. The defaults were
+/// chosen on the relevance harness's dev topics (`cargo bench --bench
+/// relevance`); [`Ranking::bm25`] is BM25 alone with every word required,
+/// the ranking before these stages existed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct Ranking {
+    /// Relaxed matching: when a query of plain words (no operators,
+    /// phrases, fields or `+word`) matches fewer articles than this, the
+    /// articles missing its least important word (the most frequent) rank
+    /// next, then those missing the two least important, until this many
+    /// match or one word is left. 0 keeps every word required.
+    pub relax_below: usize,
+    /// The second stage re-ranks this many of the best first-stage matches
+    /// by proximity and the lede. 0 turns it off.
+    pub rerank_depth: usize,
+    /// Second stage: a score is multiplied by 1 + this × the share of the
+    /// matched query words found in the title or the lede.
+    pub lede_weight: f32,
+    /// The lede: the body's first this many words.
+    pub lede_words: u32,
+    /// Second stage: a score is multiplied by 1 + this × the proximity of
+    /// the query words in the body ((words − 1) ÷ the span of the smallest
+    /// passage holding them all: 1 when they stand together).
+    pub proximity_weight: f32,
+    /// Query words that name an entity of the archive (a person,
+    /// organisation or place name, a surname the archive gives to one
+    /// person) also match the entity's articles, and a surname's spelling
+    /// variants in the archive (Gadhafi, Gaddafi, Qaddafi) match as words.
+    pub entity_match: bool,
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking {
+            relax_below: 100,
+            rerank_depth: 100,
+            lede_weight: 0.5,
+            lede_words: 40,
+            proximity_weight: 1.5,
+            entity_match: true,
+        }
+    }
+}
+
+impl Ranking {
+    /// BM25 alone, every word required: no relaxing, no second stage, no
+    /// entity matching.
+    pub fn bm25() -> Self {
+        Ranking {
+            relax_below: 0,
+            rerank_depth: 0,
+            lede_weight: 0.0,
+            lede_words: 0,
+            proximity_weight: 0.0,
+            entity_match: false,
+        }
+    }
+
+    /// A ranking by name: `news` (the default stages) or `bm25`.
+    pub fn named(name: &str) -> Result<Self, UnknownChoice> {
+        match name.to_ascii_lowercase().as_str() {
+            "news" => Ok(Ranking::default()),
+            "bm25" => Ok(Ranking::bm25()),
+            _ => Err(UnknownChoice {
+                input: name.to_string(),
+                names: vec!["news", "bm25"],
+            }),
+        }
+    }
 }
 
 impl Default for SearchRequest {
@@ -303,6 +381,8 @@ impl Default for SearchRequest {
             interval: Interval::Month,
             facet_limit: FACET_TOP,
             forgiving: true,
+            ranking: Ranking::default(),
+            explain: false,
         }
     }
 }
@@ -380,6 +460,22 @@ impl SearchRequest {
             return bad(
                 "facet limit",
                 format!("{} is above the maximum of {MAX_FACET_VALUES}", self.facet_limit),
+            );
+        }
+        if self.ranking.rerank_depth > MAX_LIMIT {
+            return bad(
+                "rerank depth",
+                format!(
+                    "{} is above the maximum of {MAX_LIMIT}",
+                    self.ranking.rerank_depth
+                ),
+            );
+        }
+        let weights = [self.ranking.lede_weight, self.ranking.proximity_weight];
+        if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+            return bad(
+                "ranking weight",
+                format!("{weights:?}: weights must be finite and not negative"),
             );
         }
         if !(self.half_life_days.is_finite() && self.half_life_days > 0.0) {

@@ -67,7 +67,9 @@ pub struct Hit {
     pub title: String,
     /// `YYYY-MM-DD`, or null when the article has no date.
     pub date: Option<String>,
-    /// BM25 score (title boosted; recency-weighted under `sort: recent`).
+    /// BM25 score (title boosted; recency-weighted under `sort: recent`;
+    /// under `sort: relevance`, times the second stage's multiplier, and
+    /// within its tier when the query was relaxed: see `explain`).
     pub score: f32,
     /// The passage that answers, as plain text.
     pub snippet: String,
@@ -80,6 +82,47 @@ pub struct Hit {
     /// Ids of matching near-duplicates (wire copies, reprints) collapsed
     /// into this hit; empty with `collapse: false`.
     pub similar: Vec<String>,
+    /// Why the hit scored what it did; with `explain: true` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
+}
+
+/// How a hit's score was made, stage by stage (see
+/// [`Ranking`](crate::search::Ranking)).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Explain {
+    /// First stage: BM25 over title (boosted) and body, plus entity matches.
+    pub first_stage: f32,
+    /// Words of a relaxed query this article lacks; it ranks after every
+    /// article that has them.
+    pub missing: Vec<String>,
+    /// Share of the matched query words in the title or the lede (0 to 1).
+    pub lede: f32,
+    /// Proximity of the query words in the body (0 to 1).
+    pub proximity: f32,
+    /// What the second stage multiplied the first stage's score by.
+    pub multiplier: f32,
+    /// The final score (the hit's `score`), by which it ranks within its
+    /// tier.
+    pub score: f32,
+    /// The first stage's BM25 term by term, as tantivy computes it:
+    /// `[{"field", "term", "score", "explanation"}]` (boost included in
+    /// `score`; entity matches and tiers are not terms).
+    #[cfg_attr(feature = "server", schema(value_type = Object))]
+    pub bm25: serde_json::Value,
+}
+
+/// A query that matched few articles with every word, and what was
+/// dropped to find more.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Relaxed {
+    /// Matches with every word; they rank first.
+    pub strict_total: u64,
+    /// The words that later matches may lack, least important first: the
+    /// articles missing only the first rank next, and so on.
+    pub dropped: Vec<String>,
 }
 
 /// The answer to a [`SearchRequest`]; serialises to the JSON contract.
@@ -114,6 +157,14 @@ pub struct SearchResponse {
     /// With no match: how many articles each filter's removal would give.
     #[serde(default)]
     pub without: Vec<Relaxation>,
+    /// Set when few articles had every word and `total` also counts those
+    /// that lack the least important ones (`ranking.relax_below`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relaxed: Option<Relaxed>,
+    /// The query as matched, when the ranking rewrote it (entity names
+    /// and spelling variants added, see `ranking.entity_weight`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_query: Option<String>,
 }
 
 /// A query word and the spelling the index suggests for it.

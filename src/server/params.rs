@@ -261,6 +261,8 @@ impl Params {
             "by",
             "facet_limit",
             "forgiving",
+            "ranking",
+            "explain",
         ]);
         self.only(&allowed)?;
         let mut req = SearchRequest {
@@ -280,6 +282,11 @@ impl Params {
         req.interval = self.choice::<Interval>("by")?.unwrap_or_default();
         req.facet_limit = self.bounded("facet_limit", FACET_TOP, 1, MAX_FACET_VALUES)?;
         req.forgiving = self.flag("forgiving", true)?;
+        if let Some(r) = self.one("ranking")?.filter(|r| !r.is_empty()) {
+            req.ranking = crate::Ranking::named(r)
+                .map_err(|e| ApiError::bad_request(format!("parameter \"ranking\" {e}")))?;
+        }
+        req.explain = self.flag("explain", false)?;
         Ok(req)
     }
 

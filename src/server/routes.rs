@@ -130,6 +130,8 @@ pub(crate) async fn openapi() -> Response {
         ("by" = Option<Interval>, Query, description = "Bucket width of facets.dates"),
         ("facet_limit" = Option<usize>, Query, description = "Values per facet, 1 to 200 (default 10)"),
         ("forgiving" = Option<bool>, Query, description = "Suggest spellings, search the corrected query when nothing matches, read an unmatched quote as a plain character (default true)"),
+        ("ranking" = Option<String>, Query, description = "news (default: relaxed matching of plain words, entity names, proximity and lede re-ranking) or bm25 (BM25 alone, every word required)"),
+        ("explain" = Option<bool>, Query, description = "Give each hit an explain object: first-stage BM25, missing words, lede, proximity, multiplier, and tantivy's term-by-term explanation (default false)"),
     ),
     responses(
         (status = 200, body = SearchResponse),

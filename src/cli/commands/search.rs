@@ -26,6 +26,8 @@ pub fn search(a: SearchArgs) -> Result<u8> {
     req.interval = a.by;
     req.facet_limit = a.facets as usize;
     req.forgiving = !a.literal;
+    req.ranking = newsdex::Ranking::named(&a.ranking)?;
+    req.explain = a.explain;
     if let Some(format) = &a.format {
         let n = super::export::matches(&index, &req, format)?;
         return Ok(if n == 0 { 1 } else { 0 });
