@@ -43,11 +43,34 @@ fn main() {
     let index = NewsIndex::open(std::path::Path::new(index_dir)).expect("index opens");
     let stats = index.stats().expect("stats");
     type Make = fn(&str) -> SearchRequest;
-    let configs: [(&str, Make); 2] = [
+    // `--ranking bm25` is the ranking before its stages (relaxing, entity
+    // names, re-ranking) existed: the baseline of their cost, in one run.
+    let configs: [(&str, Make); 6] = [
         ("top-10, snippets, facets, collapse", |q| SearchRequest::new(q)),
+        ("same, --ranking bm25", |q| {
+            let mut r = SearchRequest::new(q);
+            r.ranking = newsdex::Ranking::bm25();
+            r
+        }),
+        ("same, default ranking without the re-ranking", |q| {
+            let mut r = SearchRequest::new(q);
+            r.ranking.rerank_depth = 0;
+            r
+        }),
+        ("same, default ranking without entity names", |q| {
+            let mut r = SearchRequest::new(q);
+            r.ranking.entity_match = false;
+            r
+        }),
         ("same, --no-collapse", |q| {
             let mut r = SearchRequest::new(q);
             r.collapse = false;
+            r
+        }),
+        ("same, --no-collapse --ranking bm25", |q| {
+            let mut r = SearchRequest::new(q);
+            r.collapse = false;
+            r.ranking = newsdex::Ranking::bm25();
             r
         }),
     ];
@@ -58,28 +81,35 @@ fn main() {
     );
     println!("| request | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | mean matches |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (name, make) in configs {
-        let mut times = Vec::new();
-        let mut matches = 0u64;
+    // Configurations alternate query by query, so that a noisy moment
+    // falls on all of them alike.
+    for (_, make) in &configs {
         for q in &queries {
             index.search(&make(q)).unwrap_or_else(|e| panic!("{q}: {e}"));
         }
-        for _ in 0..rounds {
-            for q in &queries {
+    }
+    let mut times = vec![Vec::new(); configs.len()];
+    let mut matches = vec![0u64; configs.len()];
+    for _ in 0..rounds {
+        for q in &queries {
+            for (c, (_, make)) in configs.iter().enumerate() {
                 let t = Instant::now();
                 let r = index.search(&make(q)).expect("search");
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
-                matches += r.total;
+                times[c].push(t.elapsed().as_secs_f64() * 1000.0);
+                matches[c] += r.total;
             }
         }
+    }
+    for (c, (name, _)) in configs.iter().enumerate() {
+        let times = &mut times[c];
         times.sort_by(f64::total_cmp);
         println!(
             "| {name} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
-            percentile(&times, 0.5),
-            percentile(&times, 0.95),
-            percentile(&times, 0.99),
+            percentile(times, 0.5),
+            percentile(times, 0.95),
+            percentile(times, 0.99),
             times.last().copied().unwrap_or(0.0),
-            matches / times.len().max(1) as u64
+            matches[c] / times.len().max(1) as u64
         );
     }
     // What sampling costs in accuracy: the sampled top names against the

@@ -63,7 +63,7 @@ fn score(ranked: &[String], relevant: &HashSet<String>) -> Scores {
     Scores {
         p10,
         ndcg10: if idcg > 0.0 { dcg / idcg } else { 0.0 },
-        map100: ap / (relevant.len().min(DEPTH).max(1)) as f64,
+        map100: ap / relevant.len().clamp(1, DEPTH) as f64,
         recall100: found as f64 / r,
     }
 }

@@ -114,6 +114,26 @@ fn every_endpoint_answers_with_the_library_json() {
     ]);
     assert_eq!(r["hits"], cli["hits"]);
     assert_eq!(r["facets"], cli["facets"]);
+    // The ranking and its explanation, as on the command line.
+    let x = s.ok("/api/search?q=crude+oil&limit=2&ranking=bm25&explain=true");
+    let cli = common::newsdex_json(&[
+        "search",
+        "crude oil",
+        "-n",
+        "2",
+        "--ranking",
+        "bm25",
+        "--explain",
+        "--json",
+        "--index",
+        _i.path().to_str().unwrap(),
+    ]);
+    assert_eq!(x["hits"], cli["hits"]);
+    let why = &x["hits"][0]["explain"];
+    assert_eq!(why["multiplier"], 1.0, "bm25 has no second stage: {why}");
+    assert!(why["bm25"].as_array().is_some_and(|terms| !terms.is_empty()), "{why}");
+    assert!(r["hits"][0].get("explain").is_none(), "explain only when asked");
+    assert_eq!(s.json("/api/search?q=oil&ranking=fancy").0, 400);
     // Repeated and combined filters.
     let f = s.ok("/api/search?q=*&since=1987-03&until=1987-03&sort=date&by=day");
     assert_eq!(f["facets"]["interval"], "day");

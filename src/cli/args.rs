@@ -708,7 +708,7 @@ pub struct SearchArgs {
     /// How --sort relevance ranks. news: a query of plain words that
     /// matches fewer than 100 articles also lists those missing its most
     /// frequent word (after every full match); words that name an entity
-    /// also match its articles and a surname's spellings; the best 100 are
+    /// also match its articles and a surname's spellings; the best 50 are
     /// re-ranked by how close the words stand and whether they are in the
     /// title or the first 40 words. bm25: BM25 alone, every word required.
     /// README's Ranking section has the knobs and the measurements.

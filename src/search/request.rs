@@ -330,7 +330,7 @@ impl Default for Ranking {
     fn default() -> Self {
         Ranking {
             relax_below: 100,
-            rerank_depth: 100,
+            rerank_depth: 50,
             lede_weight: 0.5,
             lede_words: 40,
             proximity_weight: 1.5,

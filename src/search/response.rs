@@ -109,7 +109,7 @@ pub struct Explain {
     /// The first stage's BM25 term by term, as tantivy computes it:
     /// `[{"field", "term", "score", "explanation"}]` (boost included in
     /// `score`; entity matches and tiers are not terms).
-    #[cfg_attr(feature = "server", schema(value_type = Object))]
+    #[cfg_attr(feature = "server", schema(value_type = Vec<Object>))]
     pub bm25: serde_json::Value,
 }
 

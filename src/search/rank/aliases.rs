@@ -1,9 +1,10 @@
-//! Query words that name an entity. "tony blair", "obama" or "u.s.
-//! treasury" is read as one unit that matches the words or the entity's
-//! articles (so "Tony Blair" also finds the articles the tagger resolved
-//! from "Mr Blair"), and a surname also matches the archive's other
-//! spellings of it (Gadhafi, Gaddafi, Qaddafi). Everything is learnt from
-//! the index: its entity fields and its surname table.
+//! Query words that name an entity. A run of words such as "tony blair"
+//! or "federal reserve" is read as one unit that matches the words or the
+//! entity's articles (so "Tony Blair" also finds the articles the tagger
+//! resolved from "Mr Blair"), and a surname that stands for one person
+//! also matches the archive's other spellings of it (Gadhafi, Gaddafi,
+//! Qaddafi). Everything is learnt from the index: its entity fields and
+//! its surname table.
 
 use tantivy::{Searcher, Term};
 
@@ -60,27 +61,31 @@ pub fn units(index: &NewsIndex, searcher: &Searcher, words: &[String]) -> Result
             }
             let with_words = word_articles(span)?;
             let mut alternatives: Vec<String> = Vec::new();
-            for (field, root) in kinds {
-                let n = df(field, &name)?;
-                if n >= 2 && n as f64 >= ENTITY_SHARE * with_words as f64 {
-                    alternatives.push(format!("{root}:\"{name}\""));
-                }
-            }
-            if len == 1 && alternatives.is_empty() {
-                if let Some(full) = table.get(&name) {
-                    let n = df(f.person, full)?;
-                    if n as f64 >= ENTITY_SHARE * with_words as f64 {
-                        alternatives.push(format!("{}:\"{full}\"", names::PERSON));
+            // One word that is an entity's name matches no article its
+            // word does not: only runs of words are read as names.
+            if len > 1 {
+                for (field, root) in kinds {
+                    let n = df(field, &name)?;
+                    if n >= 2 && n as f64 >= ENTITY_SHARE * with_words as f64 {
+                        alternatives.push(format!("{root}:\"{name}\""));
                     }
                 }
             }
-            if len == 1 && table.contains_key(&name) {
+            // A surname that stands for one person in the archive also
+            // matches its other spellings there.
+            let is_person = |surname: &str, articles: u64| -> Result<bool> {
+                let Some(full) = table.get(surname) else {
+                    return Ok(false);
+                };
+                Ok(df(f.person, full)? as f64 >= ENTITY_SHARE * articles as f64)
+            };
+            if len == 1 && is_person(&name, with_words)? {
                 for (variant, full) in variants(&table, &name) {
-                    alternatives.push(variant.to_string());
-                    let entity = format!("{}:\"{full}\"", names::PERSON);
-                    if !alternatives.contains(&entity) {
-                        alternatives.push(entity);
+                    if !is_person(variant, word_articles(&[variant.to_string()])?)? {
+                        continue;
                     }
+                    alternatives.push(variant.to_string());
+                    alternatives.push(format!("{}:\"{full}\"", names::PERSON));
                 }
             }
             if !alternatives.is_empty() {
