@@ -131,7 +131,10 @@ fn every_endpoint_answers_with_the_library_json() {
     assert_eq!(x["hits"], cli["hits"]);
     let why = &x["hits"][0]["explain"];
     assert_eq!(why["multiplier"], 1.0, "bm25 has no second stage: {why}");
-    assert!(why["bm25"].as_array().is_some_and(|terms| !terms.is_empty()), "{why}");
+    assert!(
+        why["bm25"].as_array().is_some_and(|terms| !terms.is_empty()),
+        "{why}"
+    );
     assert!(r["hits"][0].get("explain").is_none(), "explain only when asked");
     assert_eq!(s.json("/api/search?q=oil&ranking=fancy").0, 400);
     // Repeated and combined filters.
