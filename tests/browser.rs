@@ -313,6 +313,7 @@ async fn the_search_page_at_desktop_and_phone_sizes_in_headless_chromium() {
     .await;
     let all = total(&summary(&c).await).unwrap();
     screenshot(&c, "search-desktop").await;
+
     if let Some(axe) = &axe {
         violations.extend(
             axe_violations(&c, axe)
@@ -517,6 +518,53 @@ async fn the_search_page_at_desktop_and_phone_sizes_in_headless_chromium() {
         .unwrap();
     let on = js(&c, "return document.activeElement.className;").await;
     assert_eq!(on, "open", "↓ moves to the first hit");
+
+    // A query with few full matches says what was relaxed, and links to
+    // the full matches alone.
+    let mut relaxing = None;
+    for q in [
+        "livestock cattle",
+        "cocoa oil",
+        "bahia oil",
+        "crude cocoa",
+        "cocoa prices",
+    ] {
+        let r = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch('/api/search?q=' + encodeURIComponent(arguments[0])).then((r) => r.json()).then(done);",
+                vec![Value::from(q)],
+            )
+            .await
+            .expect("the API answers");
+        if let Some(strict) = r["relaxed"]["strict_total"].as_u64() {
+            relaxing = Some((q, strict, r["total"].as_u64().unwrap()));
+            break;
+        }
+    }
+    let (q, strict, relaxed_total) =
+        relaxing.expect("one of the queries has few full matches and is relaxed");
+    open(&c, &base, &format!("/?q={}", q.replace(' ', "+"))).await;
+    assert_eq!(total(&summary(&c).await), Some(relaxed_total));
+    let note = c
+        .find(Locator::Css("#notice .relaxed"))
+        .await
+        .expect("the relaxed note")
+        .text()
+        .await
+        .unwrap();
+    assert!(note.contains(&format!("{strict} ")), "{note}");
+    screenshot(&c, "search-relaxed-desktop").await;
+    c.find(Locator::Css("#notice .relaxed a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for("only the full matches", async || {
+        (total(&summary(&c).await) == Some(strict)).then_some(())
+    })
+    .await;
     c.close().await.unwrap();
 
     // The phone: results first, nothing wider than the screen.

@@ -435,6 +435,14 @@ function renderNotice(s, r) {
   } else if (r.did_you_mean) {
     box.append(el("p", { class: "spell" }, "Did you mean ", link(r.did_you_mean, { ...s, q: r.did_you_mean, offset: 0, literal: false }), "?"));
   }
+  if (r.relaxed) {
+    // Few articles had every word: say so, and offer only those.
+    const lacks = r.relaxed.dropped.map((w) => `“${w}”`).join(", then ");
+    const strict = s.q.split(/\s+/).filter(Boolean).map((w) => "+" + w).join(" ");
+    box.append(el("p", { class: "note relaxed" },
+      `${r.relaxed.strict_total} ${r.relaxed.strict_total === 1 ? "article has" : "articles have"} every word; the others lack ${lacks}. `,
+      link("Only those with every word", { ...s, q: strict, offset: 0 })));
+  }
   if (r.total > 0) return;
   const help = el("div", { class: "empty" }, el("h2", {}, `No article matches “${s.q || "*"}”`));
   const tips = el("ul");
