@@ -190,3 +190,40 @@ fn a_listed_abbreviation_filters_by_its_listed_name() {
     let q = newsdex_json(&["search", "org:KCNA", "--index", &idx, "--json"]);
     assert_eq!(each_str(&q["hits"], "id"), ["k.txt"]);
 }
+
+#[test]
+fn the_saved_surname_table_is_used_only_for_the_segments_it_was_read_from() {
+    let (_dir, idx) = index(&[
+        ("a.txt", BLAIR_FULL),
+        ("b.txt", BLAIR_SHORT),
+        ("c.txt", BLAIR_AGAIN),
+    ]);
+    let file = std::path::Path::new(&idx).join(".surnames.json");
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(saved["table"]["blair"], "tony blair", "{saved}");
+    let tony = |idx: &str| {
+        let hits = newsdex_json(&["search", "", "--index", idx, "--person", "Tony Blair", "--json"]);
+        let mut ids = each_str(&hits["hits"], "id");
+        ids.sort();
+        ids
+    };
+    assert_eq!(tony(&idx), ["a.txt", "b.txt", "c.txt"]);
+    // The search reads the saved table: one that gives "blair" to nobody
+    // leaves "Mr Blair" unresolved.
+    let mut other = saved.clone();
+    other["table"] = serde_json::json!({"brown": "gordon brown"});
+    std::fs::write(&file, other.to_string()).unwrap();
+    assert_eq!(tony(&idx), ["a.txt", "c.txt"]);
+    // Saved for other segments, or unreadable: the table is read from the
+    // index again.
+    other["segments"] = serde_json::json!(["00000000000000000000000000000000"]);
+    std::fs::write(&file, other.to_string()).unwrap();
+    assert_eq!(tony(&idx), ["a.txt", "b.txt", "c.txt"]);
+    std::fs::write(&file, "{not json").unwrap();
+    assert_eq!(tony(&idx), ["a.txt", "b.txt", "c.txt"]);
+    // The next run that changes the index saves it again.
+    let again = newsdex(&["index", _dir.path().to_str().unwrap(), "--index", &idx, "--full"]);
+    assert!(again.status.success());
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(saved["table"]["blair"], "tony blair", "{saved}");
+}

@@ -76,12 +76,43 @@ fn add_modify_delete_rename_always_match_a_full_build() {
     );
     assert_matches_full_build(corpus, index);
 
-    // Nothing changed: nothing read.
+    // Nothing changed: nothing read, and nothing in the index written.
+    let listing = |dir: &Path| {
+        let mut files: Vec<(String, u64, std::time::SystemTime)> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                let m = e.metadata().unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    m.len(),
+                    m.modified().unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = listing(index);
+    assert!(
+        before.iter().any(|(name, ..)| name == ".surnames.json"),
+        "{before:?}"
+    );
+    std::thread::sleep(Duration::from_millis(20));
     let s = index_corpus(corpus, index, &options(false), &NoProgress).unwrap();
     assert_eq!(
         (s.added, s.updated, s.removed, s.unchanged, s.files, s.commits),
         (0, 0, 0, 21, 0, 0)
     );
+    let after: Vec<_> = listing(index)
+        .into_iter()
+        .filter(|(name, ..)| name != newsdex::LOCK_FILE)
+        .collect();
+    let before: Vec<_> = before
+        .into_iter()
+        .filter(|(name, ..)| name != newsdex::LOCK_FILE)
+        .collect();
+    assert_eq!(after, before, "a no-op run leaves the index's files as they were");
 
     // Modify one, add one, delete one, rename one, shrink the JSONL file.
     write(

@@ -8,6 +8,7 @@ pub(crate) mod analysis;
 pub(crate) mod columns;
 pub(crate) mod document;
 pub(crate) mod lock;
+pub(crate) mod names;
 pub(crate) mod payload;
 pub(crate) mod schema;
 

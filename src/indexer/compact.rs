@@ -42,6 +42,7 @@ pub fn compact(index_dir: &Path, wait: bool) -> Result<CompactSummary> {
         writer.wait_merging_threads().map_err(Error::tantivy(index_dir))?;
     }
     news.reload()?;
+    crate::index::names::save(&news)?;
     Ok(CompactSummary {
         segments_before: before,
         segments_after: news

@@ -32,6 +32,7 @@ use tantivy::{IndexWriter, Term};
 use crate::entities::{EntityExtractor, TaggerExtractor};
 use crate::error::{Error, Result};
 use crate::index::lock::WriterLock;
+use crate::index::payload::FileProblems;
 use crate::index::NewsIndex;
 use crate::ingest::{self, FieldMap, Skipped};
 use batch::{commit, Run, RunMeta};
@@ -162,29 +163,32 @@ pub fn index_corpus(
         max_file_bytes: opts.max_file_bytes,
         follow_links: opts.follow_links,
     };
-    let discovery = ingest::discover(corpus, &walk)?;
-    let news = match NewsIndex::create_or_open(index_dir) {
-        Err(Error::SchemaMismatch { .. }) if opts.full => {
-            crate::index::remove_index_files(index_dir)?;
-            NewsIndex::create_or_open(index_dir)?
-        }
-        other => other?,
+    let open = || -> Result<NewsIndex> {
+        let news = match NewsIndex::create_or_open(index_dir) {
+            Err(Error::SchemaMismatch { .. }) if opts.full => {
+                crate::index::remove_index_files(index_dir)?;
+                NewsIndex::create_or_open(index_dir)?
+            }
+            other => other?,
+        };
+        news.reload()?;
+        Ok(news)
     };
-    news.reload()?;
-    let mut plan = plan::plan(&news, &discovery, opts.full)?;
+    // The walk and reading what the index holds overlap. A new index is
+    // made only once the corpus could be walked.
+    let (news, discovery, indexed) = if crate::index::index_exists(index_dir) {
+        let news = open()?;
+        let (discovery, indexed) =
+            rayon::join(|| ingest::discover(corpus, &walk), || plan::source_stamps(&news));
+        (news, discovery?, indexed)
+    } else {
+        let discovery = ingest::discover(corpus, &walk)?;
+        let news = open()?;
+        let indexed = plan::source_stamps(&news);
+        (news, discovery, indexed)
+    };
+    let mut plan = plan::plan_with(&news, &discovery, opts.full, indexed)?;
 
-    let mut writer = open_writer(&news, opts, index_dir)?;
-    for path in &plan.removed {
-        writer.delete_term(Term::from_field_text(news.fields().src_path, path));
-    }
-    // A run that rewrites most of the index merges it into one segment at the
-    // end (below); the merge policy stays out of its way meanwhile.
-    let bulk = opts.full || plan.to_read.len() * 2 > discovery.files.len();
-    if bulk {
-        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-    }
-    let total_bytes: u64 = plan.to_read.iter().map(|f| f.size).sum();
-    progress.phase(Phase::Indexing, Some(total_bytes));
     let mut run = Run::new(news.fields().clone());
     let last = news.payload()?;
     run.meta = RunMeta {
@@ -196,7 +200,66 @@ pub fn index_corpus(
     run.removed = plan.removed.len() as u64;
     run.unchanged = plan.unchanged;
     let problems = Mutex::new(std::mem::take(&mut plan.problems));
-    run.write_batches(&mut writer, &plan, &problems, opts, progress, index_dir)?;
+    // A run with nothing to write (a no-op) opens no writer.
+    let nothing =
+        !opts.full && plan.to_read.is_empty() && plan.removed.is_empty() && last.schema_version != 0;
+    if !nothing {
+        let files = discovery.files.len();
+        write(
+            &news,
+            &plan,
+            &mut run,
+            &problems,
+            (opts, progress),
+            index_dir,
+            files,
+        )?;
+    }
+    progress.finish();
+
+    let mut skipped: Vec<Skipped> = discovery.skipped;
+    skipped.extend(
+        problems
+            .into_inner()
+            .unwrap()
+            .into_values()
+            .flat_map(|p| p.problems),
+    );
+    Ok(summary(
+        corpus,
+        &news,
+        opts,
+        &run,
+        skipped,
+        (discovery.ignored, discovery.ignored_by_extension),
+        started,
+    ))
+}
+
+/// Writes a run's plan: removals, the files to read, the commits, and the
+/// merge into one segment of a run that rewrote most of the index.
+fn write(
+    news: &NewsIndex,
+    plan: &plan::Plan,
+    run: &mut Run,
+    problems: &Mutex<BTreeMap<String, FileProblems>>,
+    (opts, progress): (&IndexOptions, &dyn Progress),
+    index_dir: &Path,
+    files: usize,
+) -> Result<()> {
+    let mut writer = open_writer(news, opts, index_dir)?;
+    for path in &plan.removed {
+        writer.delete_term(Term::from_field_text(news.fields().src_path, path));
+    }
+    // A run that rewrites most of the index merges it into one segment at the
+    // end (below); the merge policy stays out of its way meanwhile.
+    let bulk = opts.full || plan.to_read.len() * 2 > files;
+    if bulk {
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
+    let total_bytes: u64 = plan.to_read.iter().map(|f| f.size).sum();
+    progress.phase(Phase::Indexing, Some(total_bytes));
+    run.write_batches(&mut writer, plan, problems, opts, progress, index_dir)?;
     if run.commits == 0 && (run.removed > 0 || opts.full || news.payload()?.schema_version == 0) {
         commit(&mut writer, &problems.lock().unwrap(), index_dir, &run.meta)?;
         run.commits += 1;
@@ -216,26 +279,8 @@ pub fn index_corpus(
         }
     }
     writer.wait_merging_threads().map_err(Error::tantivy(index_dir))?;
-    progress.finish();
     news.reload()?;
-
-    let mut skipped: Vec<Skipped> = discovery.skipped;
-    skipped.extend(
-        problems
-            .into_inner()
-            .unwrap()
-            .into_values()
-            .flat_map(|p| p.problems),
-    );
-    Ok(summary(
-        corpus,
-        &news,
-        opts,
-        &run,
-        skipped,
-        (discovery.ignored, discovery.ignored_by_extension),
-        started,
-    ))
+    crate::index::names::save(news)
 }
 
 /// tantivy's writer for a run, with its threads and memory.

@@ -27,16 +27,24 @@ pub(crate) struct Plan<'a> {
 }
 
 /// Compares the corpus with the index; `full` plans a rebuild.
+#[cfg(test)]
 pub(crate) fn plan<'a>(news: &NewsIndex, discovery: &'a Discovery, full: bool) -> Result<Plan<'a>> {
+    plan_with(news, discovery, full, source_stamps(news))
+}
+
+/// [`plan`] with the index's stamps already read by [`source_stamps`], so
+/// that reading them can overlap the walk.
+pub(crate) fn plan_with<'a>(
+    news: &NewsIndex,
+    discovery: &'a Discovery,
+    full: bool,
+    indexed: Result<HashMap<String, Stamp>>,
+) -> Result<Plan<'a>> {
     let (stamps, old_problems, previous) = if full {
         // An index of another schema has no stamps to keep.
-        (
-            HashMap::new(),
-            BTreeMap::new(),
-            source_stamps(news).unwrap_or_default(),
-        )
+        (HashMap::new(), BTreeMap::new(), indexed.unwrap_or_default())
     } else {
-        (source_stamps(news)?, news.payload()?.problems, HashMap::new())
+        (indexed?, news.payload()?.problems, HashMap::new())
     };
     let mut plan = Plan {
         stamps,
@@ -84,7 +92,7 @@ pub(crate) fn plan<'a>(news: &NewsIndex, discovery: &'a Discovery, full: bool) -
 }
 
 /// The stamp of every source file that has documents in the index.
-fn source_stamps(news: &NewsIndex) -> Result<HashMap<String, Stamp>> {
+pub(crate) fn source_stamps(news: &NewsIndex) -> Result<HashMap<String, Stamp>> {
     let searcher = news.searcher();
     let mut out = HashMap::new();
     for seg in searcher.segment_readers() {

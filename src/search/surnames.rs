@@ -1,88 +1,13 @@
 //! The archive's own name table: which full name a bare surname ("Blair")
 //! or an honorific form ("Mr Blair") stands for, where the archive makes
-//! that unambiguous. Read from the person field's term dictionary (once per
-//! set of segments, then cached), so it always agrees with what is indexed:
-//! an incremental run and `--full` give the same table, and nothing is
-//! stored beside the index.
-
-use std::sync::Arc;
+//! that unambiguous. The table itself is index data
+//! ([`crate::index::names`]); this module applies it to what readers see.
 
 use rustc_hash::FxHashMap;
-use tantivy::Searcher;
 
-use crate::error::{Error, Result};
-use crate::index::NewsIndex;
 use crate::search::response::FacetCount;
 
-/// Honorifics that, before a surname, name the same person.
-const HONORIFICS: [&str; 7] = ["mr", "mr.", "mrs", "ms", "dr", "dr.", "miss"];
-
-/// Share of the articles naming a full name with this surname that one
-/// name must have for the bare surname to stand for it.
-pub const DOMINANT_SHARE: f64 = 0.8;
-
-/// Surname (lower-cased) -> the full name (lower-cased) it stands for.
-pub type SurnameTable = FxHashMap<String, String>;
-
-/// The table of the searcher's segments: for each surname, the full name
-/// ending in it that holds at least [`DOMINANT_SHARE`] of the articles of
-/// all full names ending in it (and at least two articles).
-pub fn table(index: &NewsIndex, searcher: &Searcher) -> Result<Arc<SurnameTable>> {
-    let segments: Vec<_> = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| s.segment_id())
-        .collect();
-    let cache = &index.columns().surnames;
-    if let Ok(c) = cache.lock() {
-        if let Some((_, t)) = c.as_ref().filter(|(ids, _)| *ids == segments) {
-            return Ok(t.clone());
-        }
-    }
-    let field = index.fields().person;
-    let mut by_name: FxHashMap<String, u64> = FxHashMap::default();
-    for segment in searcher.segment_readers() {
-        let inverted = segment
-            .inverted_index(field)
-            .map_err(Error::tantivy(index.path()))?;
-        let mut stream = inverted
-            .terms()
-            .stream()
-            .map_err(|e| Error::tantivy(index.path())(e.into()))?;
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            let full = term
-                .rsplit_once(' ')
-                .is_some_and(|(first, _)| !HONORIFICS.contains(&first));
-            if full {
-                *by_name.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
-            }
-        }
-    }
-    // Per surname: all articles, and the best name with its articles.
-    let mut by_surname: FxHashMap<&str, (u64, &str, u64)> = FxHashMap::default();
-    for (name, &n) in &by_name {
-        let surname = name.rsplit_once(' ').map_or(name.as_str(), |(_, s)| s);
-        let e = by_surname.entry(surname).or_insert((0, name, 0));
-        e.0 += n;
-        if n > e.2 || n == e.2 && name.as_str() < e.1 {
-            e.1 = name;
-            e.2 = n;
-        }
-    }
-    let t: SurnameTable = by_surname
-        .into_iter()
-        .filter(|&(_, (total, _, n))| n >= 2 && n as f64 >= DOMINANT_SHARE * total as f64)
-        .map(|(s, (_, name, _))| (s.to_string(), name.to_string()))
-        .collect();
-    let t = Arc::new(t);
-    if let Ok(mut c) = cache.lock() {
-        *c = Some((segments, t.clone()));
-    }
-    Ok(t)
-}
+pub use crate::index::names::{table, SurnameTable, HONORIFICS};
 
 /// The full name (lower-cased) that the short person name `short` ("blair",
 /// "Mr Blair") stands for in this archive, if one does.
