@@ -11,7 +11,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 use tantivy::Searcher;
 
 use crate::error::{Error, Result};
@@ -28,16 +27,14 @@ pub const DOMINANT_SHARE: f64 = 0.8;
 pub type SurnameTable = FxHashMap<String, String>;
 
 /// The saved table's file in the index directory: hidden, so that an
-/// index kept inside its corpus does not read it as an article.
-pub const FILE: &str = ".surnames.json";
+/// index kept inside its corpus does not read it as an article. Its first
+/// line is [`HEADER`] and the segments it was read from, as tantivy names
+/// them; the rest is the table as a JSON object. A no-op run reads only the
+/// first line to see that the file is current.
+pub const FILE: &str = ".surnames";
 
-/// What [`FILE`] holds.
-#[derive(Serialize, Deserialize)]
-struct Saved {
-    /// The segments the table was read from, as tantivy names them.
-    segments: Vec<String>,
-    table: SurnameTable,
-}
+/// How [`FILE`] starts (the format's version is its last word).
+const HEADER: &str = "newsdex-surnames 1";
 
 /// The table of the searcher's segments: for each surname, the full name
 /// ending in it that holds at least [`DOMINANT_SHARE`] of the articles of
@@ -55,8 +52,7 @@ pub fn table(index: &NewsIndex, searcher: &Searcher) -> Result<Arc<SurnameTable>
             return Ok(t.clone());
         }
     }
-    let names: Vec<String> = segments.iter().map(|s| s.uuid_string()).collect();
-    let t = match load(index.path(), &names) {
+    let t = match load(index.path(), searcher) {
         Some(t) => t,
         None => read(index, searcher)?,
     };
@@ -68,35 +64,53 @@ pub fn table(index: &NewsIndex, searcher: &Searcher) -> Result<Arc<SurnameTable>
 }
 
 /// Saves the table of the index's current segments as [`FILE`], written
-/// atomically (a reader sees the old file or the new one).
+/// atomically (a reader sees the old file or the new one), unless the file
+/// is already the one of these segments.
 pub(crate) fn save(index: &NewsIndex) -> Result<()> {
     let searcher = index.searcher();
-    let segments: Vec<String> = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| s.segment_id().uuid_string())
-        .collect();
-    // A run that changed nothing leaves the file as it is.
-    if load(index.path(), &segments).is_some() {
+    let segments = segment_line(&searcher);
+    if saved(index.path(), &segments).is_some() {
         return Ok(());
     }
     let table = read(index, &searcher)?;
-    let json = serde_json::to_vec(&Saved { segments, table }).expect("a map of strings serialises");
+    let mut bytes = segments.into_bytes();
+    bytes.push(b'\n');
+    serde_json::to_writer(&mut bytes, &table).expect("a map of strings serialises");
     let path = index.path().join(FILE);
     let tmp = index.path().join(format!(".tmp{FILE}"));
     let io = |action: &'static str, path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Io { action, path, source }
     };
-    std::fs::write(&tmp, json).map_err(io("cannot write the surname table", &tmp))?;
+    std::fs::write(&tmp, bytes).map_err(io("cannot write the surname table", &tmp))?;
     std::fs::rename(&tmp, &path).map_err(io("cannot replace the surname table", &path))
 }
 
-/// The saved table, if it was saved for exactly these segments.
-fn load(dir: &Path, segments: &[String]) -> Option<SurnameTable> {
-    let bytes = std::fs::read(dir.join(FILE)).ok()?;
-    let saved: Saved = serde_json::from_slice(&bytes).ok()?;
-    (saved.segments == segments).then_some(saved.table)
+/// [`FILE`]'s first line for the searcher's segments.
+fn segment_line(searcher: &Searcher) -> String {
+    let mut line = HEADER.to_string();
+    for s in searcher.segment_readers() {
+        line.push(' ');
+        line.push_str(&s.segment_id().uuid_string());
+    }
+    line
+}
+
+/// The bytes of the table in [`FILE`], if it was saved for the segments
+/// of `line` ([`segment_line`]).
+fn saved(dir: &Path, line: &str) -> Option<Vec<u8>> {
+    let mut bytes = std::fs::read(dir.join(FILE)).ok()?;
+    let end = bytes.iter().position(|&b| b == b'\n')?;
+    if &bytes[..end] != line.as_bytes() {
+        return None;
+    }
+    bytes.drain(..=end);
+    Some(bytes)
+}
+
+/// The saved table, if it was saved for the searcher's segments.
+fn load(dir: &Path, searcher: &Searcher) -> Option<SurnameTable> {
+    serde_json::from_slice(&saved(dir, &segment_line(searcher))?).ok()
 }
 
 /// The table, read from the person field's term dictionary.

@@ -214,6 +214,9 @@ pub fn index_corpus(
             index_dir,
             files,
         )?;
+    } else {
+        // An index written by an earlier version has no saved table yet.
+        crate::index::names::save(&news)?;
     }
     progress.finish();
 
